@@ -1,0 +1,143 @@
+"""What a signed-in user may reach: hub and ward ids per permission, computed once per request.
+
+Scoping fails closed: a user without an active membership reaches no hub, and
+``get_for_user`` answers 404 for any row outside the hubs the user can reach at all, so foreign
+ids reveal nothing. Within reach but without the permission, the answer is 403.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import Http404
+
+from hiroba.accounts import rbac
+from hiroba.accounts.choices import MFA_REQUIRED_ROLES, Role
+from hiroba.accounts.models import Membership
+from hiroba.core.models import Hub
+
+M = TypeVar("M", bound=Model)
+_CACHE_ATTR = "_hiroba_scope"
+
+
+class AccessScope:
+    def __init__(self, user: Any) -> None:
+        self.user = user
+        self.hubs_by_role: dict[Role, set[int]] = defaultdict(set)
+        self.wards_by_role: dict[Role, set[int]] = defaultdict(set)
+        if user is not None and user.is_authenticated and user.is_active:
+            self._load(user)
+
+    def _load(self, user) -> None:
+        memberships = list(
+            Membership.objects.active()
+            .filter(user=user)
+            .values_list("role", "hub_id", "ward_id", "municipality_id")
+        )
+        if not memberships:
+            return
+        hubs = list(Hub.objects.values_list("id", "parent_id", "ward_id", "ward__municipality_id"))
+        ward_of = {hub_id: ward_id for hub_id, _p, ward_id, _m in hubs}
+        for role, hub_id, ward_id, municipality_id in memberships:
+            reached = {
+                h
+                for h, parent, w, m in hubs
+                if h == hub_id
+                or (hub_id and parent == hub_id)
+                or (ward_id and w == ward_id)
+                or (municipality_id and m == municipality_id)
+            }
+            self.hubs_by_role[Role(role)] |= reached
+            wards = {ward_of[h] for h in reached}
+            if ward_id:
+                wards.add(ward_id)
+            self.wards_by_role[Role(role)] |= wards
+
+    # -- questions -------------------------------------------------------------------------
+    @property
+    def roles(self) -> frozenset[Role]:
+        return frozenset(role for role, hubs in self.hubs_by_role.items() if hubs) | frozenset(
+            role for role, wards in self.wards_by_role.items() if wards
+        )
+
+    @property
+    def is_staff(self) -> bool:
+        return bool(self.roles)
+
+    @property
+    def requires_mfa(self) -> bool:
+        return bool(self.roles & MFA_REQUIRED_ROLES)
+
+    def hub_ids(self, permission: str | None = None) -> frozenset[int]:
+        roles = self._roles_for(permission)
+        return frozenset().union(*(self.hubs_by_role[r] for r in roles)) if roles else frozenset()
+
+    def ward_ids(self, permission: str | None = None) -> frozenset[int]:
+        roles = self._roles_for(permission)
+        return frozenset().union(*(self.wards_by_role[r] for r in roles)) if roles else frozenset()
+
+    def can(
+        self, permission: str, *, hub_id: int | None = None, ward_id: int | None = None
+    ) -> bool:
+        if hub_id is not None:
+            return hub_id in self.hub_ids(permission)
+        if ward_id is not None:
+            return ward_id in self.ward_ids(permission)
+        return bool(self.hub_ids(permission) or self.ward_ids(permission))
+
+    def roles_at(self, hub_id: int) -> frozenset[Role]:
+        return frozenset(role for role, hubs in self.hubs_by_role.items() if hub_id in hubs)
+
+    def _roles_for(self, permission: str | None) -> list[Role]:
+        held = list(self.hubs_by_role) + [
+            r for r in self.wards_by_role if r not in self.hubs_by_role
+        ]
+        if permission is None:
+            return held
+        allowed = rbac.roles_with(permission)
+        return [role for role in held if role in allowed]
+
+
+def scope_for(user: Any) -> AccessScope:
+    """The user's scope, cached on the user object for the rest of the request."""
+    scope = getattr(user, _CACHE_ATTR, None)
+    if scope is None:
+        scope = AccessScope(user)
+        if user is not None and user.is_authenticated:
+            setattr(user, _CACHE_ATTR, scope)
+    return scope
+
+
+def forget_scope(user: Any) -> None:
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def get_for_user(
+    queryset: QuerySet[M],
+    user: Any,
+    pk: Any,
+    permission: str,
+    *,
+    hub_field: str | None = "hub_id",
+    ward_field: str | None = None,
+) -> M:
+    """Fetch one row by id within the user's reach: 404 outside it, 403 without permission.
+
+    Rows are matched on ``hub_field`` (the id of the hub they belong to) or, for ward-level rows,
+    on ``ward_field``.
+    """
+    scope = scope_for(user)
+    if ward_field:
+        field, reach, check = ward_field, scope.ward_ids(), "ward_id"
+    else:
+        field, reach, check = hub_field, scope.hub_ids(), "hub_id"
+    obj = queryset.filter(pk=pk, **{f"{field}__in": reach}).first() if reach else None
+    if obj is None:
+        raise Http404
+    if not scope.can(permission, **{check: getattr(obj, field)}):
+        raise PermissionDenied
+    return obj

@@ -1,0 +1,225 @@
+"""Writes to users and memberships: invite, change role, remove, unlock, reset two-factor.
+
+Every function is atomic and audited; e-mail goes out only after the transaction commits.
+Callers have checked the actor's permission; these functions enforce the rules that must hold
+whoever calls them (no self-lockout, a hub keeps a manager, no acting above one's own reach).
+"""
+
+from __future__ import annotations
+
+from allauth.account.utils import user_pk_to_url_str
+from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
+from axes.utils import reset as axes_reset
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from hiroba.accounts.choices import HUB_ROLES, Role
+from hiroba.accounts.models import Membership, User
+from hiroba.accounts.scope import forget_scope, scope_for
+from hiroba.core import audit
+from hiroba.core.models import Hub
+
+
+class AccountError(Exception):
+    """A rule about accounts was broken; the message is shown to the user."""
+
+
+def _invite_url(user: User, base_url: str) -> str:
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={
+            "uidb36": user_pk_to_url_str(user),
+            "key": default_token_generator.make_token(user),
+        },
+    )
+    return base_url.rstrip("/") + path
+
+
+def _send_invitation(user_id: int, hub_id: int, base_url: str) -> None:
+    user = User.objects.get(pk=user_id)
+    hub = Hub.objects.get(pk=hub_id)
+    context = {
+        "user": user,
+        "hub": hub,
+        "url": _invite_url(user, base_url),
+        "days": settings.PASSWORD_RESET_TIMEOUT // 86400,
+    }
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        subject = render_to_string("accounts/email/invite_subject.txt", context).strip()
+        body = render_to_string("accounts/email/invite_body.txt", context)
+    send_mail(subject, body, None, [user.email])
+
+
+def _check_hub_role(role: Role) -> None:
+    if role not in HUB_ROLES:
+        raise AccountError(_("That role cannot be given at a hub."))
+
+
+@transaction.atomic
+def invite_staff(
+    hub: Hub,
+    *,
+    actor: User,
+    email: str,
+    full_name: str,
+    role: Role,
+    full_name_kana: str = "",
+    base_url: str,
+) -> Membership:
+    """Give ``email`` a role at ``hub``; a new person gets an e-mail to set a password."""
+    _check_hub_role(role)
+    user = User.objects.filter(email=email).first()
+    created_user = user is None
+    if created_user:
+        user = User.objects.create_user(
+            email=email, password=None, full_name=full_name, full_name_kana=full_name_kana
+        )
+        audit.record("accounts.user.invited", actor=actor, obj=user, hub=hub)
+    membership = Membership.objects.filter(user=user, role=role, hub=hub).first()
+    if membership and membership.is_active:
+        raise AccountError(
+            _("{name} already has this role at this hub.").format(name=user.full_name or user.email)
+        )
+    if membership:
+        membership.is_active = True
+        membership.save(update_fields=["is_active"])
+        audit.record("accounts.membership.reactivated", actor=actor, obj=membership, hub=hub)
+    else:
+        membership = Membership.objects.create(user=user, role=role, hub=hub)
+        audit.record(
+            "accounts.membership.created",
+            actor=actor,
+            obj=membership,
+            hub=hub,
+            payload={"role": role.value},
+        )
+    if created_user:
+        transaction.on_commit(lambda: _send_invitation(user.pk, hub.pk, base_url))
+    return membership
+
+
+def _check_not_self(membership: Membership, actor: User) -> None:
+    if membership.user_id == actor.pk:
+        raise AccountError(_("You cannot change or remove your own role."))
+
+
+def _check_keeps_manager(membership: Membership) -> None:
+    if membership.role != Role.HUB_MANAGER or not membership.is_active:
+        return
+    others = (
+        Membership.objects.active()
+        .filter(hub=membership.hub, role=Role.HUB_MANAGER)
+        .exclude(pk=membership.pk)
+    )
+    if not others.exists():
+        raise AccountError(_("A hub needs at least one manager. Appoint another manager first."))
+
+
+@transaction.atomic
+def change_role(membership: Membership, role: Role, *, actor: User) -> Membership:
+    _check_hub_role(role)
+    _check_not_self(membership, actor)
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.role == role:
+        return membership
+    if Membership.objects.filter(user=membership.user, role=role, hub=membership.hub).exists():
+        raise AccountError(_("This person already has that role at this hub."))
+    _check_keeps_manager(membership)
+    previous = membership.role
+    membership.role = role
+    membership.save(update_fields=["role"])
+    audit.record(
+        "accounts.membership.changed",
+        actor=actor,
+        obj=membership,
+        payload={"from": previous, "to": role.value},
+    )
+    forget_scope(membership.user)
+    return membership
+
+
+@transaction.atomic
+def deactivate_membership(membership: Membership, *, actor: User) -> Membership:
+    _check_not_self(membership, actor)
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if not membership.is_active:
+        return membership
+    _check_keeps_manager(membership)
+    membership.is_active = False
+    membership.save(update_fields=["is_active"])
+    audit.record("accounts.membership.deactivated", actor=actor, obj=membership)
+    if not Membership.objects.active().filter(user=membership.user).exists():
+        # No role left anywhere: end the person's open sessions now (ASVS 7.4.2).
+        end_sessions(membership.user)
+    return membership
+
+
+@transaction.atomic
+def reactivate_membership(membership: Membership, *, actor: User) -> Membership:
+    updated = Membership.objects.filter(pk=membership.pk, is_active=False).update(is_active=True)
+    if updated:
+        membership.is_active = True
+        audit.record("accounts.membership.reactivated", actor=actor, obj=membership)
+    return membership
+
+
+def end_sessions(user: User) -> int:
+    sessions = list(UserSession.objects.filter(user=user))
+    for session in sessions:
+        session.end()
+    return len(sessions)
+
+
+def _check_reach(target: User, actor: User) -> None:
+    """A hub manager may not act on someone who holds a ward or city role."""
+    actor_is_city = Role.CITY_ADMIN in scope_for(actor).roles
+    broader = Membership.objects.active().filter(user=target).exclude(role__in=HUB_ROLES)
+    if broader.exists() and not actor_is_city:
+        raise AccountError(_("Only a city administrator can do this for this person."))
+
+
+@transaction.atomic
+def unlock_account(membership: Membership, *, actor: User) -> int:
+    """Lift a lockout after failed sign-ins before the cool-down ends; returns attempts reset."""
+    user = membership.user
+    _check_reach(user, actor)
+    count = axes_reset(username=user.email) or 0
+    audit.record("accounts.user.unlocked", actor=actor, obj=user, hub=membership.hub)
+    return count
+
+
+@transaction.atomic
+def clear_mfa(membership: Membership, *, actor: User) -> int:
+    """For a lost phone: remove the person's authenticators and sign them out everywhere. They
+    set up a new authenticator at the next sign-in."""
+    user = membership.user
+    _check_not_self(membership, actor)
+    _check_reach(user, actor)
+    removed, _detail = Authenticator.objects.filter(user=user).delete()
+    end_sessions(user)
+    audit.record(
+        "accounts.mfa.cleared",
+        actor=actor,
+        obj=user,
+        hub=membership.hub,
+        payload={"removed": removed},
+    )
+    return removed
+
+
+@transaction.atomic
+def update_profile(user: User, *, actor: User, full_name: str, full_name_kana: str) -> User:
+    changed = audit.changed_fields(user, {"full_name": full_name, "full_name_kana": full_name_kana})
+    if changed:
+        user.full_name = full_name
+        user.full_name_kana = full_name_kana
+        user.save(update_fields=changed)
+        audit.record("accounts.user.updated", actor=actor, obj=user, payload={"fields": changed})
+    return user

@@ -1,0 +1,244 @@
+"""Staff management (hub managers and the city) and the signed-in user's own profile."""
+
+from __future__ import annotations
+
+from allauth.mfa.models import Authenticator
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hiroba.accounts import queries, services
+from hiroba.accounts.choices import Role
+from hiroba.accounts.context import current_hub, reachable_hubs, set_current_hub
+from hiroba.accounts.forms import (
+    MembershipRoleForm,
+    ProfileForm,
+    StaffInviteForm,
+    assignable_hub_roles,
+)
+from hiroba.accounts.permissions import (
+    CHECK_ANY,
+    CHECK_OBJECT,
+    MANAGE_STAFF,
+    USE_CONSOLE,
+    VIEW_STAFF,
+    staff_view,
+)
+from hiroba.accounts.scope import scope_for
+from hiroba.core.htmx import redirect_after_post
+
+
+def _locked_emails(emails: list[str]) -> set[str]:
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    return set(
+        AccessAttempt.objects.filter(
+            username__in=emails,
+            failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+            attempt_time__gte=since,
+        ).values_list("username", flat=True)
+    )
+
+
+def _mfa_user_ids(user_ids: list[int]) -> set[int]:
+    return set(
+        Authenticator.objects.filter(
+            user_id__in=user_ids, type=Authenticator.Type.TOTP
+        ).values_list("user_id", flat=True)
+    )
+
+
+@staff_view(VIEW_STAFF)
+def staff_list(request):
+    hub = current_hub(request)
+    memberships = list(queries.memberships_at(hub))
+    locked = _locked_emails([m.user.email for m in memberships])
+    with_mfa = _mfa_user_ids([m.user_id for m in memberships])
+    rows = [
+        {"membership": m, "locked": m.user.email in locked, "mfa": m.user_id in with_mfa}
+        for m in memberships
+    ]
+    return render(
+        request,
+        "accounts/staff_list.html",
+        {
+            "hub": hub,
+            "rows": rows,
+            "can_manage": scope_for(request.user).can(MANAGE_STAFF, hub_id=hub.pk),
+        },
+    )
+
+
+@staff_view(MANAGE_STAFF)
+def staff_invite(request):
+    hub = current_hub(request)
+    form = StaffInviteForm(request.POST or None, roles=assignable_hub_roles())
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.invite_staff(
+                hub,
+                actor=request.user,
+                base_url=request.build_absolute_uri("/"),
+                email=form.cleaned_data["email"],
+                full_name=form.cleaned_data["full_name"],
+                full_name_kana=form.cleaned_data["full_name_kana"],
+                role=Role(form.cleaned_data["role"]),
+            )
+        except services.AccountError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("{name} was added as {role}.").format(
+                    name=membership.user, role=membership.get_role_display()
+                ),
+            )
+            return redirect_after_post(request, reverse("accounts:staff-list"))
+    return render(request, "accounts/staff_invite.html", {"hub": hub, "form": form})
+
+
+@staff_view(VIEW_STAFF, check=CHECK_OBJECT)
+def staff_detail(request, membership_id: int):
+    membership = queries.get_membership_for_user(request.user, membership_id, VIEW_STAFF)
+    user = membership.user
+    scope = scope_for(request.user)
+    return render(
+        request,
+        "accounts/staff_detail.html",
+        {
+            "membership": membership,
+            "person": user,
+            "other_memberships": user.memberships.exclude(pk=membership.pk).select_related("hub"),
+            "locked": bool(_locked_emails([user.email])),
+            "mfa": bool(_mfa_user_ids([user.pk])),
+            "role_form": MembershipRoleForm(
+                initial={"role": membership.role}, roles=assignable_hub_roles()
+            ),
+            "can_manage": scope.can(MANAGE_STAFF, hub_id=membership.hub_id),
+            "is_self": user.pk == request.user.pk,
+        },
+    )
+
+
+def _membership_action(request, membership_id: int, action) -> object:
+    membership = queries.get_membership_for_user(request.user, membership_id, MANAGE_STAFF)
+    try:
+        message = action(membership)
+    except services.AccountError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, message)
+    return redirect_after_post(
+        request, reverse("accounts:staff-detail", kwargs={"membership_id": membership.pk})
+    )
+
+
+@require_POST
+@staff_view(MANAGE_STAFF, check=CHECK_OBJECT)
+def staff_change_role(request, membership_id: int):
+    form = MembershipRoleForm(request.POST, roles=assignable_hub_roles())
+
+    def change(membership):
+        if not form.is_valid():
+            raise services.AccountError(_("Choose a role."))
+        services.change_role(membership, Role(form.cleaned_data["role"]), actor=request.user)
+        return _("The role was changed.")
+
+    return _membership_action(request, membership_id, change)
+
+
+@require_POST
+@staff_view(MANAGE_STAFF, check=CHECK_OBJECT)
+def staff_deactivate(request, membership_id: int):
+    def deactivate(membership):
+        services.deactivate_membership(membership, actor=request.user)
+        return _("The role was removed. The person can no longer open this hub's pages.")
+
+    return _membership_action(request, membership_id, deactivate)
+
+
+@require_POST
+@staff_view(MANAGE_STAFF, check=CHECK_OBJECT)
+def staff_reactivate(request, membership_id: int):
+    def reactivate(membership):
+        services.reactivate_membership(membership, actor=request.user)
+        return _("The role was restored.")
+
+    return _membership_action(request, membership_id, reactivate)
+
+
+@require_POST
+@staff_view(MANAGE_STAFF, check=CHECK_OBJECT)
+def staff_unlock(request, membership_id: int):
+    def unlock(membership):
+        services.unlock_account(membership, actor=request.user)
+        return _("The account was unlocked. The person can sign in again now.")
+
+    return _membership_action(request, membership_id, unlock)
+
+
+@require_POST
+@staff_view(MANAGE_STAFF, check=CHECK_OBJECT)
+def staff_clear_mfa(request, membership_id: int):
+    def clear(membership):
+        services.clear_mfa(membership, actor=request.user)
+        return _(
+            "Two-factor authentication was reset. The person sets up a new authenticator "
+            "at the next sign-in."
+        )
+
+    return _membership_action(request, membership_id, clear)
+
+
+@staff_view(USE_CONSOLE, check=CHECK_ANY)
+def profile(request):
+    form = ProfileForm(
+        request.POST or None,
+        initial={
+            "full_name": request.user.full_name,
+            "full_name_kana": request.user.full_name_kana,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        services.update_profile(request.user, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Your profile was saved."))
+        return redirect_after_post(request, reverse("accounts:profile"))
+    scope = scope_for(request.user)
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "memberships": request.user.memberships.active().select_related(
+                "hub", "ward", "municipality"
+            ),
+            "mfa": bool(_mfa_user_ids([request.user.pk])),
+            "requires_mfa": scope.requires_mfa,
+        },
+    )
+
+
+@require_POST
+@staff_view(USE_CONSOLE, check=CHECK_ANY)
+def switch_hub(request):
+    try:
+        hub_id = int(request.POST.get("hub", ""))
+    except ValueError:
+        hub_id = None
+    hub = reachable_hubs(request).filter(pk=hub_id).first() if hub_id else None
+    if hub is None:
+        raise PermissionDenied
+    set_current_hub(request, hub)
+    messages.info(request, _("You are now working at {hub}.").format(hub=hub))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("hubs:dashboard")
+    return redirect_after_post(request, target)

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "hiroba.core"
+    label = "core"
+    verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from django.utils.module_loading import autodiscover_modules
+
+        from hiroba.core import audit, checks  # noqa: F401  (registers actions and checks)
+
+        # Each app may contribute demo data (demo.py) and audit action labels (audit_actions.py).
+        autodiscover_modules("audit_actions")
+        autodiscover_modules("demo")  # steps register with core.demodata

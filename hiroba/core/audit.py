@@ -1,0 +1,108 @@
+"""Writing the audit log: the one way services record what happened.
+
+Action codes are dotted constants, ``<app>.<object>.<verb>`` (``families.household.created``).
+Each app registers its codes with a translated label in its ``audit_actions.py``; recording an
+unregistered code is a programming error and raises, so the browser can label every row.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import models
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from hiroba.core.models import AuditLog
+from hiroba.core.request_context import current_facts
+
+ACTION_PATTERN = re.compile(r"^[a-z][a-z_]*(\.[a-z][a-z_]*){2,3}$")
+MAX_PAYLOAD_BYTES = 4096
+
+_ACTIONS: dict[str, Promise | str] = {}
+
+
+def register_actions(actions: Mapping[str, Promise | str]) -> None:
+    for code, label in actions.items():
+        if not ACTION_PATTERN.match(code):
+            raise ValueError(f"Audit action code {code!r} is not of the form app.object.verb")
+        _ACTIONS[code] = label
+
+
+def action_label(code: str) -> str:
+    return str(_ACTIONS.get(code, code))
+
+
+def registered_actions() -> dict[str, Promise | str]:
+    return dict(_ACTIONS)
+
+
+def record(
+    action: str,
+    *,
+    actor: Any,
+    obj: models.Model | None = None,
+    hub: Any = None,
+    ward: Any = None,
+    payload: Mapping[str, Any] | None = None,
+) -> AuditLog:
+    """Append one row. Call inside the service's transaction so the row and the change commit
+    together. ``hub`` defaults to ``obj.hub`` where the object has one."""
+    if action not in _ACTIONS:
+        raise ValueError(f"Unregistered audit action {action!r}; add it to audit_actions.py")
+    payload = dict(payload or {})
+    if len(json.dumps(payload, default=str, ensure_ascii=False).encode()) > MAX_PAYLOAD_BYTES:
+        raise ValueError(f"Audit payload for {action} is larger than {MAX_PAYLOAD_BYTES} bytes")
+    if hub is None and obj is not None:
+        hub = getattr(obj, "hub", None)
+    facts = current_facts()
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditLog.objects.create(
+        actor=actor if authenticated else None,
+        actor_label=getattr(actor, "email", "") if authenticated else "",
+        hub=hub,
+        ward=ward if ward is not None else getattr(hub, "ward", None),
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:200] if obj is not None else "",
+        payload=json.loads(json.dumps(payload, default=str)),
+        ip_address=facts.ip_address if facts else None,
+        request_id=facts.request_id if facts else "",
+        path=facts.path if facts else "",
+    )
+
+
+def record_view(
+    obj: models.Model, *, actor: Any, fields: tuple[str, ...] = (), hub: Any = None
+) -> AuditLog:
+    """Log that ``actor`` looked at a sensitive record (ASVS 16.3.2): ``<app>.<model>.viewed``.
+
+    ``fields`` names the field groups shown (e.g. ``("contact", "notes")``), never their values.
+    """
+    action = f"{obj._meta.app_label}.{obj._meta.model_name}.viewed"
+    return record(action, actor=actor, obj=obj, hub=hub, payload={"fields": list(fields)})
+
+
+def changed_fields(instance: models.Model, cleaned: Mapping[str, Any]) -> list[str]:
+    """Names of the fields whose value in ``cleaned`` differs from the instance's."""
+    return sorted(name for name, value in cleaned.items() if getattr(instance, name) != value)
+
+
+register_actions(
+    {
+        "core.hub.created": _("Hub created"),
+        "core.hub.updated": _("Hub updated"),
+        "core.venue.created": _("Venue created"),
+        "core.venue.updated": _("Venue updated"),
+        "core.venue.deactivated": _("Venue deactivated"),
+        "core.venue.reactivated": _("Venue reactivated"),
+        "core.district.created": _("District created"),
+        "core.district.updated": _("District updated"),
+        "core.townblocks.imported": _("Town block mapping imported"),
+        "core.auditlog.exported": _("Audit log exported"),
+    }
+)

@@ -1,0 +1,143 @@
+"""Form fields that accept what Japanese users really type, and the shared form renderer.
+
+Full-width digits, half-width katakana, ideographic spaces and wareki dates are normal input
+here; these fields normalise them before validating and answer in the user's language.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
+
+from hiroba.core.input_errors import as_validation_error
+from hiroba.lib import kana, text, wareki
+from hiroba.lib.errors import InputError
+
+
+class HirobaFormRenderer(TemplatesSetting):
+    """Renders every form with our accessible field markup (label, hint, error, aria)."""
+
+    form_template_name = "components/forms/form.html"
+    field_template_name = "components/forms/field.html"
+
+
+class CleanCharField(forms.CharField):
+    """NFKC-normalised, trimmed single-line text with runs of spaces collapsed."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return text.clean_text(value) if value else value
+
+
+class CleanTextareaField(forms.CharField):
+    widget = forms.Textarea
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return text.clean_multiline(value) if value else value
+
+
+class _LibField(forms.CharField):
+    """A text field whose value is normalised by a ``hiroba.lib`` function."""
+
+    normaliser = staticmethod(lambda value: value)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return value
+        try:
+            return self.normaliser(value)
+        except InputError as error:
+            raise as_validation_error(error) from error
+
+
+class KanaField(_LibField):
+    normaliser = staticmethod(kana.normalize_furigana)
+
+
+class PhoneField(_LibField):
+    normaliser = staticmethod(text.normalize_phone)
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "inputmode": "tel", "autocomplete": "tel"}
+
+
+class PostalCodeField(_LibField):
+    normaliser = staticmethod(text.normalize_postal_code)
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 10)
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        return {
+            **super().widget_attrs(widget),
+            "inputmode": "numeric",
+            "autocomplete": "postal-code",
+        }
+
+
+class NormalisedEmailField(forms.EmailField):
+    """Accepts full-width input (ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ) and stores a clean address."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return text.normalize_email(value) if value and "@" in kana.nfkc(value) else value
+
+    def clean(self, value):
+        if value:
+            value = kana.nfkc(value).strip()
+        return super().clean(value)
+
+
+class JapaneseDateField(forms.DateField):
+    """Accepts 2024-04-01, 2024/4/1, R6.4.1, 令和6年4月1日 and full-width variants."""
+
+    default_error_messages = {"invalid": _("Enter a valid date.")}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if hasattr(value, "year"):
+            return super().to_python(value)
+        try:
+            return wareki.parse_date(str(value))
+        except InputError as error:
+            raise as_validation_error(error) from error
+
+
+class FiscalYearField(forms.IntegerField):
+    """Accepts 2024, 2024年度, 令和6年度, R6."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, int):
+            return value
+        try:
+            return wareki.parse_fiscal_year(str(value))
+        except InputError as error:
+            raise as_validation_error(error) from error
+
+
+class CsvUploadField(forms.FileField):
+    """A CSV upload of at most ``max_bytes``; the content is parsed by the caller."""
+
+    def __init__(self, *, max_bytes: int = 2 * 1024 * 1024, **kwargs):
+        self.max_bytes = max_bytes
+        kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if upload and upload.size > self.max_bytes:
+            raise forms.ValidationError(
+                _("The file is larger than {size} MB.").format(size=self.max_bytes // 1024 // 1024)
+            )
+        return upload

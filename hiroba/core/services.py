@@ -1,0 +1,198 @@
+"""Writes to the tenancy models. Each function is atomic, audited and takes the actor by keyword.
+
+Callers have already checked permissions (the views use ``hiroba.accounts.permissions``); the
+services re-check what the data itself must satisfy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from hiroba.core import audit
+from hiroba.core.models import District, Hub, TownBlock, Venue, Ward
+
+HUB_EDITABLE_FIELDS = (
+    "name",
+    "name_kana",
+    "postal_code",
+    "address",
+    "phone",
+    "email",
+    "opening_hours",
+    "opened_on",
+    "contract_start_fiscal_year",
+    "contract_term_years",
+)
+VENUE_EDITABLE_FIELDS = (
+    "name",
+    "kind",
+    "district",
+    "postal_code",
+    "address",
+    "capacity_pairs",
+    "sort_order",
+)
+
+
+class TenancyError(Exception):
+    """A rule about hubs, venues or districts was broken; the message is for the user."""
+
+
+def _apply(instance, values: dict[str, Any], allowed: Iterable[str]) -> list[str]:
+    allowed = set(allowed)
+    unknown = set(values) - allowed
+    if unknown:
+        raise TypeError(f"Not editable: {sorted(unknown)}")
+    changed = audit.changed_fields(instance, values)
+    for name in changed:
+        setattr(instance, name, values[name])
+    return changed
+
+
+@transaction.atomic
+def update_hub(hub: Hub, *, actor, **values) -> Hub:
+    changed = _apply(hub, values, HUB_EDITABLE_FIELDS)
+    if changed:
+        hub.full_clean()
+        hub.save(update_fields=changed)
+        audit.record("core.hub.updated", actor=actor, obj=hub, hub=hub, payload={"fields": changed})
+    return hub
+
+
+def _check_venue_district(hub: Hub, district: District | None) -> None:
+    if district is not None and district.ward_id != hub.ward_id:
+        raise TenancyError(_("The district must be in the hub's ward."))
+
+
+@transaction.atomic
+def create_venue(hub: Hub, *, actor, **values) -> Venue:
+    _check_venue_district(hub, values.get("district"))
+    venue = Venue(hub=hub)
+    _apply(venue, values, VENUE_EDITABLE_FIELDS)
+    venue.full_clean()
+    venue.save()
+    audit.record("core.venue.created", actor=actor, obj=venue, hub=hub)
+    return venue
+
+
+@transaction.atomic
+def update_venue(venue: Venue, *, actor, **values) -> Venue:
+    _check_venue_district(venue.hub, values.get("district", venue.district))
+    changed = _apply(venue, values, VENUE_EDITABLE_FIELDS)
+    if changed:
+        venue.full_clean()
+        venue.save(update_fields=changed)
+        audit.record("core.venue.updated", actor=actor, obj=venue, payload={"fields": changed})
+    return venue
+
+
+@transaction.atomic
+def set_venue_active(venue: Venue, active: bool, *, actor) -> Venue:
+    # Compare-and-set so that two clicks record one change.
+    updated = Venue.objects.filter(pk=venue.pk, is_active=not active).update(is_active=active)
+    venue.is_active = active
+    if updated:
+        action = "core.venue.reactivated" if active else "core.venue.deactivated"
+        audit.record(action, actor=actor, obj=venue)
+    return venue
+
+
+@transaction.atomic
+def create_district(ward: Ward, *, actor, name: str, sort_order: int = 0) -> District:
+    district = District(ward=ward, name=name, sort_order=sort_order)
+    district.full_clean()
+    district.save()
+    audit.record("core.district.created", actor=actor, obj=district, ward=ward)
+    return district
+
+
+@transaction.atomic
+def update_district(district: District, *, actor, name: str, sort_order: int) -> District:
+    changed = _apply(district, {"name": name, "sort_order": sort_order}, ("name", "sort_order"))
+    if changed:
+        district.full_clean()
+        district.save(update_fields=changed)
+        audit.record(
+            "core.district.updated",
+            actor=actor,
+            obj=district,
+            ward=district.ward,
+            payload={"fields": changed},
+        )
+    return district
+
+
+@dataclass
+class TownBlockPlan:
+    """What an import will do, computed before anything is written (shown as a preview)."""
+
+    mapping: dict[str, str]  # town block key -> district name
+    replace: bool
+    new_districts: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    moved: list[tuple[str, str, str]] = field(default_factory=list)  # key, from, to
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.new_districts or self.added or self.moved or self.removed)
+
+
+def plan_town_block_import(ward: Ward, mapping: dict[str, str], *, replace: bool) -> TownBlockPlan:
+    existing = dict(TownBlock.objects.filter(ward=ward).values_list("key", "district__name"))
+    known_districts = set(District.objects.filter(ward=ward).values_list("name", flat=True))
+    plan = TownBlockPlan(mapping=mapping, replace=replace)
+    plan.new_districts = sorted(set(mapping.values()) - known_districts)
+    for key, district in sorted(mapping.items()):
+        if key not in existing:
+            plan.added.append(key)
+        elif existing[key] != district:
+            plan.moved.append((key, existing[key], district))
+        else:
+            plan.unchanged += 1
+    if replace:
+        plan.removed = sorted(set(existing) - set(mapping))
+    return plan
+
+
+@transaction.atomic
+def import_town_blocks(
+    ward: Ward, mapping: dict[str, str], *, actor, replace: bool
+) -> TownBlockPlan:
+    """Apply a 町丁 → 地区 mapping for ``ward`` in one transaction (all rows or none).
+
+    With ``replace`` the file is the whole mapping and town blocks missing from it are removed;
+    otherwise rows are added or moved and the rest is kept.
+    """
+    plan = plan_town_block_import(ward, mapping, replace=replace)
+    order = District.objects.filter(ward=ward).count()
+    for offset, name in enumerate(plan.new_districts, start=1):
+        District.objects.create(ward=ward, name=name, sort_order=order + offset)
+    districts = {d.name: d for d in District.objects.filter(ward=ward)}
+    if plan.removed:
+        TownBlock.objects.filter(ward=ward, key__in=plan.removed).delete()
+    for key, _old, new in plan.moved:
+        TownBlock.objects.filter(ward=ward, key=key).update(district=districts[new])
+    TownBlock.objects.bulk_create(
+        [TownBlock(ward=ward, key=key, district=districts[mapping[key]]) for key in plan.added],
+        batch_size=500,
+    )
+    audit.record(
+        "core.townblocks.imported",
+        actor=actor,
+        ward=ward,
+        payload={
+            "replace": replace,
+            "added": len(plan.added),
+            "moved": len(plan.moved),
+            "removed": len(plan.removed),
+            "new_districts": len(plan.new_districts),
+        },
+    )
+    return plan

@@ -1,0 +1,70 @@
+"""Display helpers for Japanese dates, fiscal years, phone numbers and postal codes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django import template
+from django.utils import timezone
+
+from hiroba.core import audit
+from hiroba.lib import jpcalendar, wareki
+from hiroba.lib.text import format_phone, format_postal_code
+
+register = template.Library()
+
+
+def _as_date(value) -> date | None:
+    if isinstance(value, datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value if isinstance(value, date) else None
+
+
+@register.filter
+def wareki_date(value, style: str = "long") -> str:
+    """{{ d|wareki_date }} → 令和6年4月1日; {{ d|wareki_date:"short" }} → R6.4.1."""
+    d = _as_date(value)
+    return wareki.format_wareki_date(d, style=style) if d else ""
+
+
+@register.filter
+def fiscal_year(value, style: str = "wareki") -> str:
+    """{{ 2024|fiscal_year }} → 令和6年度; styles: wareki, short, seireki, both."""
+    try:
+        return wareki.format_fiscal_year(int(value), style=style)
+    except (TypeError, ValueError):
+        return ""
+
+
+@register.filter
+def weekday(value) -> str:
+    d = _as_date(value)
+    return jpcalendar.weekday_label(d) if d else ""
+
+
+@register.filter
+def holiday(value) -> str:
+    d = _as_date(value)
+    return (jpcalendar.holiday_name(d) or "") if d else ""
+
+
+@register.filter
+def phone(value) -> str:
+    try:
+        return format_phone(value) if value else ""
+    except ValueError:
+        return value
+
+
+@register.filter
+def postal_code(value) -> str:
+    try:
+        return format_postal_code(value) if value else ""
+    except ValueError:
+        return value
+
+
+@register.filter
+def action_label(code: str) -> str:
+    """The translated label of an audit action code."""
+    return audit.action_label(code)

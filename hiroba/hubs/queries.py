@@ -1,0 +1,96 @@
+"""Scoped reads for hub administration. Out-of-reach ids answer 404 (see accounts.scope)."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
+from django.http import Http404
+from django.utils import timezone
+
+from hiroba.accounts.queries import staff_user_ids_in
+from hiroba.accounts.scope import get_for_user, scope_for
+from hiroba.core.models import AuditLog, District, Hub, Venue
+from hiroba.core.queries import audit_entries_in, districts_in, venues_in
+from hiroba.hubs.permissions import VIEW_AUDIT_LOG
+
+
+def get_hub_for_user(user, hub_id: int, permission: str) -> Hub:
+    return get_for_user(
+        Hub.objects.select_related("ward__municipality", "operator", "parent"),
+        user,
+        hub_id,
+        permission,
+        hub_field="id",
+    )
+
+
+def get_venue_for_user(user, venue_id: int, permission: str) -> Venue:
+    return get_for_user(Venue.objects.select_related("hub", "district"), user, venue_id, permission)
+
+
+def get_district_for_user(user, district_id: int, permission: str) -> District:
+    return get_for_user(
+        District.objects.select_related("ward"), user, district_id, permission, ward_field="ward_id"
+    )
+
+
+def venues_of(hub: Hub) -> QuerySet[Venue]:
+    return venues_in([hub.pk])
+
+
+def districts_of(hub: Hub) -> QuerySet[District]:
+    return districts_in([hub.ward_id])
+
+
+def audit_entries_for_hubs(hub_ids) -> QuerySet[AuditLog]:
+    """What a manager of ``hub_ids`` may read: those hubs' entries, ward-level entries of
+    their wards, and account events (sign-ins, two-factor) of people who hold a role there."""
+    hub_ids = list(hub_ids)
+    ward_ids = Hub.objects.filter(pk__in=hub_ids).values("ward_id")
+    staff_ids = (
+        staff_user_ids_in(hub_ids).annotate(as_text=Cast("user_id", CharField())).values("as_text")
+    )
+    return audit_entries_in(hub_ids, ward_ids) | AuditLog.objects.filter(
+        hub__isnull=True, ward__isnull=True, object_type="accounts.user", object_id__in=staff_ids
+    )
+
+
+def audit_entries_for(hub: Hub) -> QuerySet[AuditLog]:
+    return audit_entries_for_hubs([hub.pk])
+
+
+def filter_audit(
+    entries: QuerySet[AuditLog],
+    *,
+    action: str = "",
+    actor_id: int | None = None,
+    date_from=None,
+    date_to=None,
+    object_type: str = "",
+) -> QuerySet[AuditLog]:
+    if action:
+        entries = entries.filter(Q(action=action) | Q(action__startswith=action + "."))
+    if actor_id:
+        entries = entries.filter(actor_id=actor_id)
+    if object_type:
+        entries = entries.filter(object_type=object_type)
+    tz = timezone.get_current_timezone()
+    if date_from:
+        entries = entries.filter(created_at__gte=datetime.combine(date_from, time.min, tz))
+    if date_to:
+        entries = entries.filter(created_at__lte=datetime.combine(date_to, time.max, tz))
+    return entries
+
+
+def get_audit_entry_for_user(user, entry_id: int) -> AuditLog:
+    """404 unless the entry concerns a hub in the user's reach; 403 without the permission."""
+    scope = scope_for(user)
+    if not audit_entries_for_hubs(scope.hub_ids()).filter(pk=entry_id).exists():
+        raise Http404
+    entry = audit_entries_for_hubs(scope.hub_ids(VIEW_AUDIT_LOG)).filter(pk=entry_id).first()
+    if entry is None:
+        raise PermissionDenied
+    return entry

@@ -1,0 +1,30 @@
+"""Production: DEBUG off, TLS-only cookies, HSTS, SECRET_KEY required.
+
+Run behind a TLS-terminating proxy that sets ``X-Forwarded-Proto`` (see README, "Production").
+"""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from hiroba.lib.env import env_bool, env_int
+
+from .base import *  # noqa: F403
+from .base import DEMO_MODE, SECRET_KEY
+
+DEBUG = False
+if DEMO_MODE:
+    raise ImproperlyConfigured("HIROBA_DEMO must not be set in production.")
+if len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured(
+        "HIROBA_SECRET_KEY (or HIROBA_SECRET_KEY_FILE) must hold at least 50 random characters."
+    )
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("HIROBA_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = env_int("HIROBA_HSTS_SECONDS", 31536000, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+LANGUAGE_COOKIE_SECURE = True
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"

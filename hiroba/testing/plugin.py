@@ -1,0 +1,78 @@
+"""pytest plugin (loaded from pyproject): shared fixtures for every app's tests.
+
+``world`` builds two separate tenants, A and B, each a municipality with a ward, a main hub and
+a satellite, and one person per role in each. Tests of scoping use A's people against B's rows:
+everything of B must answer 404 to everyone in A.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import pytest
+from django.db import connection
+
+from hiroba.accounts.choices import ROLE_LEVEL, Role, ScopeLevel
+
+
+@dataclass
+class Tenant:
+    municipality: object
+    ward: object
+    hub: object
+    satellite: object
+    people: dict[Role, object] = field(default_factory=dict)
+
+    def person(self, role: Role):
+        return self.people[role]
+
+
+@dataclass
+class World:
+    a: Tenant
+    b: Tenant
+
+
+def make_tenant(label: str) -> Tenant:
+    from hiroba.accounts.tests.factories import MembershipFactory, UserFactory
+    from hiroba.core.tests.factories import HubFactory, SatelliteFactory
+
+    hub = HubFactory(name=f"拠点{label}")
+    satellite = SatelliteFactory(parent=hub, name=f"サテライト{label}")
+    tenant = Tenant(hub.ward.municipality, hub.ward, hub, satellite)
+    for role in Role:
+        user = UserFactory(email=f"{role.value}.{label.lower()}@example.jp")
+        target = {
+            ScopeLevel.MUNICIPALITY: {"municipality": tenant.municipality, "hub": None},
+            ScopeLevel.WARD: {"ward": tenant.ward, "hub": None},
+            ScopeLevel.HUB: {"hub": hub},
+        }[ROLE_LEVEL[role]]
+        MembershipFactory(user=user, role=role, **target)
+        tenant.people[role] = user
+    return tenant
+
+
+@pytest.fixture
+def world(db) -> World:
+    return World(make_tenant("A"), make_tenant("B"))
+
+
+@pytest.fixture
+def tenant_a(world) -> Tenant:
+    return world.a
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip PostgreSQL-only tests on SQLite with a visible reason."""
+    if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL (see README)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"

@@ -1,0 +1,25 @@
+"""URL map: the public portal at /, the staff console at /staff/, sign-in at /accounts/."""
+
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from hiroba.core import views as core_views
+
+urlpatterns = [
+    path("", include("hiroba.portal.urls")),
+    path("staff/", include("hiroba.hubs.urls")),
+    path("staff/", include("hiroba.accounts.urls")),
+    # Staff accounts are created by managers and their login e-mail is managed there, so
+    # allauth's self-service sign-up and e-mail pages are switched off.
+    path("accounts/signup/", core_views.page_not_found),
+    path("accounts/email/", core_views.page_not_found),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
+]
+
+handler400 = "hiroba.core.views.bad_request"
+handler403 = "hiroba.core.views.permission_denied"
+handler404 = "hiroba.core.views.page_not_found"
+handler500 = "hiroba.core.views.server_error"
