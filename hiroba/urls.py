@@ -15,8 +15,7 @@ urlpatterns = [
     path("accounts/email/", core_views.page_not_found),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
-    path("healthz", core_views.healthz, name="healthz"),
-    path("readyz", core_views.readyz, name="readyz"),
+    path("", include("hiroba.core.urls")),
 ]
 
 handler400 = "hiroba.core.views.bad_request"

@@ -19,7 +19,7 @@ register_actions(
         "accounts.user.unlocked": _("Account unlocked"),
         "accounts.membership.created": _("Role granted"),
         "accounts.membership.changed": _("Role changed"),
-        "accounts.membership.deactivated": _("Role removed"),
+        "accounts.membership.deactivated": _("Role ended"),
         "accounts.membership.reactivated": _("Role restored"),
     }
 )

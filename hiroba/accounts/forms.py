@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.mfa.base import forms as mfa_base_forms
+from allauth.mfa.totp import forms as mfa_totp_forms
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hiroba.accounts.choices import HUB_ROLES, Role
 from hiroba.core.forms import CleanCharField, KanaField, NormalisedEmailField
@@ -16,20 +21,24 @@ class LoginForm(AllauthLoginForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["login"].label = _("E-mail")
-        self.fields["login"].widget.attrs.update(
-            {"autocomplete": "username", "inputmode": "email", "autofocus": True}
+        self.fields["login"] = NormalisedEmailField(
+            label=_("E-mail"),
+            widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
         )
-        self.fields["login"].widget.attrs.pop("placeholder", None)
-        self.fields["password"].widget.attrs.pop("placeholder", None)
+        password = self.fields["password"]
+        password.widget.attrs.pop("placeholder", None)
+        # The page has its own "Forgot your password?" link; allauth's would repeat it.
+        password.help_text = ""
 
     def clean_login(self):
         return nfkc(super().clean_login()).strip().lower()
 
 
 class StaffInviteForm(forms.Form):
-    full_name = CleanCharField(label=_("Name"), max_length=60)
-    full_name_kana = KanaField(label=_("Name (kana)"), max_length=120, required=False)
+    full_name = CleanCharField(label=pgettext_lazy("person", "Name"), max_length=60)
+    full_name_kana = KanaField(
+        label=pgettext_lazy("person", "Name (kana)"), max_length=120, required=False
+    )
     email = NormalisedEmailField(label=_("E-mail"))
     role = forms.ChoiceField(label=_("Role"))
 
@@ -47,9 +56,47 @@ class MembershipRoleForm(forms.Form):
 
 
 class ProfileForm(forms.Form):
-    full_name = CleanCharField(label=_("Name"), max_length=60)
-    full_name_kana = KanaField(label=_("Name (kana)"), max_length=120, required=False)
+    full_name = CleanCharField(label=pgettext_lazy("person", "Name"), max_length=60)
+    full_name_kana = KanaField(
+        label=pgettext_lazy("person", "Name (kana)"), max_length=120, required=False
+    )
 
 
 def assignable_hub_roles() -> list[Role]:
     return [role for role in Role if role in HUB_ROLES]
+
+
+class OneTimeCodeField(forms.CharField):
+    """A 6-digit TOTP or 8-digit recovery code, as typed: full-width digits from an IME,
+    spaces and hyphens are accepted."""
+
+    widget = forms.TextInput(
+        attrs={
+            "autocomplete": "one-time-code",
+            "inputmode": "numeric",
+            "class": "input--code",
+            "autofocus": True,
+        }
+    )
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return re.sub(r"[\s\-]", "", nfkc(value)) if value else value
+
+
+class _TypedCodeMixin:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"] = OneTimeCodeField(label=self.fields["code"].label, max_length=20)
+
+
+class AuthenticateForm(_TypedCodeMixin, mfa_base_forms.AuthenticateForm):
+    pass
+
+
+class ReauthenticateForm(_TypedCodeMixin, mfa_base_forms.ReauthenticateForm):
+    pass
+
+
+class ActivateTOTPForm(_TypedCodeMixin, mfa_totp_forms.ActivateTOTPForm):
+    pass

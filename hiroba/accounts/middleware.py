@@ -53,9 +53,13 @@ class SessionTimeoutMiddleware:
         now = time.time()
         last_seen = request.session.get(LAST_SEEN_KEY)
         auth_at = request.session.get(AUTH_AT_KEY)
-        if last_seen and now - last_seen > settings.SESSION_IDLE_TIMEOUT.total_seconds():
+        idle = settings.SESSION_IDLE_TIMEOUT.total_seconds()
+        if last_seen is not None and now - last_seen > idle:
             return "idle"
-        if auth_at and now - auth_at > settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds():
+        if (
+            auth_at is not None
+            and now - auth_at > settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds()
+        ):
             return "absolute"
         return None
 
@@ -65,9 +69,9 @@ class SessionTimeoutMiddleware:
         session = request.session
         session.setdefault(AUTH_AT_KEY, now)
         last_seen = session.get(LAST_SEEN_KEY)
-        if request.META.get(BACKGROUND_HEADER) and last_seen:
+        if request.META.get(BACKGROUND_HEADER) and last_seen is not None:
             return
-        if not last_seen or now - last_seen >= TOUCH_INTERVAL_SECONDS:
+        if last_seen is None or now - last_seen >= TOUCH_INTERVAL_SECONDS:
             session[LAST_SEEN_KEY] = now
 
     @staticmethod

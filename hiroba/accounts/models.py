@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hiroba.accounts.choices import ROLE_LEVEL, Role, ScopeLevel
 
@@ -29,8 +30,10 @@ class User(AbstractBaseUser):
     """A person who signs in: staff now; parents and provider members later (portal issues)."""
 
     email = models.EmailField(_("e-mail"), unique=True)
-    full_name = models.CharField(_("name"), max_length=60)
-    full_name_kana = models.CharField(_("name (kana)"), max_length=120, blank=True)
+    full_name = models.CharField(pgettext_lazy("person", "name"), max_length=60)
+    full_name_kana = models.CharField(
+        pgettext_lazy("person", "name (kana)"), max_length=120, blank=True
+    )
     language = models.CharField(_("language"), max_length=10, default="ja")
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)

@@ -28,13 +28,6 @@ MANAGE_STAFF = rbac.define(
     [Role.CITY_ADMIN, Role.HUB_MANAGER],
     personal_data=True,
 )
-MANAGE_CITY_ACCOUNTS = rbac.define(
-    "accounts.manage_city_accounts",
-    _("Manage ward officials and city administrators"),
-    [Role.CITY_ADMIN],
-    personal_data=True,
-)
-
 CHECK_HUB = "hub"  # the permission must hold at the current hub
 CHECK_OBJECT = "object"  # the view loads its object with get_for_user(..., permission)
 CHECK_ANY = "any"  # the permission must hold somewhere in the user's reach

@@ -20,11 +20,11 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from hiroba.accounts.choices import HUB_ROLES, Role
+from hiroba.accounts.choices import HUB_ROLES, ROLE_LEVEL, Role, ScopeLevel
 from hiroba.accounts.models import Membership, User
 from hiroba.accounts.scope import forget_scope, scope_for
 from hiroba.core import audit
-from hiroba.core.models import Hub
+from hiroba.core.models import Hub, Municipality, Ward
 
 
 class AccountError(Exception):
@@ -42,12 +42,11 @@ def _invite_url(user: User, base_url: str) -> str:
     return base_url.rstrip("/") + path
 
 
-def _send_invitation(user_id: int, hub_id: int, base_url: str) -> None:
+def _send_invitation(user_id: int, place: str, base_url: str) -> None:
     user = User.objects.get(pk=user_id)
-    hub = Hub.objects.get(pk=hub_id)
     context = {
         "user": user,
-        "hub": hub,
+        "place": place,
         "url": _invite_url(user, base_url),
         "days": settings.PASSWORD_RESET_TIMEOUT // 86400,
     }
@@ -62,47 +61,70 @@ def _check_hub_role(role: Role) -> None:
         raise AccountError(_("That role cannot be given at a hub."))
 
 
+def _scope_fields(role: Role, place: Hub | Ward | Municipality) -> dict:
+    """The membership column for ``place``; the role must belong to that level."""
+    level = ROLE_LEVEL[role]
+    expected = {ScopeLevel.HUB: Hub, ScopeLevel.WARD: Ward, ScopeLevel.MUNICIPALITY: Municipality}
+    if not isinstance(place, expected[level]):
+        raise AccountError(_("That role cannot be given there."))
+    return {level.value: place}
+
+
 @transaction.atomic
-def invite_staff(
-    hub: Hub,
+def invite(
+    place: Hub | Ward | Municipality,
     *,
-    actor: User,
+    actor: User | None,
     email: str,
     full_name: str,
     role: Role,
     full_name_kana: str = "",
     base_url: str,
 ) -> Membership:
-    """Give ``email`` a role at ``hub``; a new person gets an e-mail to set a password."""
-    _check_hub_role(role)
+    """Give ``email`` a role at a hub, ward or city; a new person gets an e-mail with a link to
+    set a password (valid for PASSWORD_RESET_TIMEOUT)."""
+    scope = _scope_fields(role, place)
+    email = email.strip().lower()  # sign-in is case-insensitive: accounts store lower case
+    hub = place if isinstance(place, Hub) else None
+    ward = place if isinstance(place, Ward) else getattr(hub, "ward", None)
     user = User.objects.filter(email=email).first()
     created_user = user is None
     if created_user:
         user = User.objects.create_user(
             email=email, password=None, full_name=full_name, full_name_kana=full_name_kana
         )
-        audit.record("accounts.user.invited", actor=actor, obj=user, hub=hub)
-    membership = Membership.objects.filter(user=user, role=role, hub=hub).first()
+        audit.record("accounts.user.invited", actor=actor, obj=user, hub=hub, ward=ward)
+    membership = Membership.objects.filter(user=user, role=role, **scope).first()
     if membership and membership.is_active:
         raise AccountError(
-            _("{name} already has this role at this hub.").format(name=user.full_name or user.email)
+            _("{name} already has this role here.").format(name=user.full_name or user.email)
         )
     if membership:
         membership.is_active = True
         membership.save(update_fields=["is_active"])
-        audit.record("accounts.membership.reactivated", actor=actor, obj=membership, hub=hub)
+        audit.record(
+            "accounts.membership.reactivated", actor=actor, obj=membership, hub=hub, ward=ward
+        )
     else:
-        membership = Membership.objects.create(user=user, role=role, hub=hub)
+        membership = Membership.objects.create(user=user, role=role, **scope)
         audit.record(
             "accounts.membership.created",
             actor=actor,
             obj=membership,
             hub=hub,
+            ward=ward,
             payload={"role": role.value},
         )
     if created_user:
-        transaction.on_commit(lambda: _send_invitation(user.pk, hub.pk, base_url))
+        place_name = str(place)
+        transaction.on_commit(lambda: _send_invitation(user.pk, place_name, base_url))
     return membership
+
+
+def invite_staff(hub: Hub, **kwargs) -> Membership:
+    """Invite someone to a hub role (the staff page's entry point)."""
+    _check_hub_role(kwargs["role"])
+    return invite(hub, **kwargs)
 
 
 def _check_not_self(membership: Membership, actor: User) -> None:

@@ -6,7 +6,7 @@ from allauth.mfa.models import Authenticator
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -147,7 +147,10 @@ def staff_change_role(request, membership_id: int):
     def change(membership):
         if not form.is_valid():
             raise services.AccountError(_("Choose a role."))
-        services.change_role(membership, Role(form.cleaned_data["role"]), actor=request.user)
+        role = Role(form.cleaned_data["role"])
+        if role == membership.role:
+            return _("The role is unchanged.")
+        services.change_role(membership, role, actor=request.user)
         return _("The role was changed.")
 
     return _membership_action(request, membership_id, change)
@@ -230,10 +233,10 @@ def switch_hub(request):
     try:
         hub_id = int(request.POST.get("hub", ""))
     except ValueError:
-        hub_id = None
-    hub = reachable_hubs(request).filter(pk=hub_id).first() if hub_id else None
+        return HttpResponseBadRequest(_("Choose a hub."))
+    hub = reachable_hubs(request).filter(pk=hub_id).first()
     if hub is None:
-        raise PermissionDenied
+        raise Http404
     set_current_hub(request, hub)
     messages.info(request, _("You are now working at {hub}.").format(hub=hub))
     target = request.POST.get("next", "")

@@ -16,7 +16,7 @@ from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from hiroba.core.models import AuditLog
+from hiroba.core.models import AuditLog, Hub
 from hiroba.core.request_context import current_facts
 
 ACTION_PATTERN = re.compile(r"^[a-z][a-z_]*(\.[a-z][a-z_]*){2,3}$")
@@ -57,7 +57,7 @@ def record(
     if len(json.dumps(payload, default=str, ensure_ascii=False).encode()) > MAX_PAYLOAD_BYTES:
         raise ValueError(f"Audit payload for {action} is larger than {MAX_PAYLOAD_BYTES} bytes")
     if hub is None and obj is not None:
-        hub = getattr(obj, "hub", None)
+        hub = obj if isinstance(obj, Hub) else getattr(obj, "hub", None)
     facts = current_facts()
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     return AuditLog.objects.create(
@@ -94,12 +94,18 @@ def changed_fields(instance: models.Model, cleaned: Mapping[str, Any]) -> list[s
 
 register_actions(
     {
+        "core.municipality.created": _("Municipality created"),
+        "core.municipality.updated": _("Municipality updated"),
+        "core.ward.created": _("Ward created"),
+        "core.ward.updated": _("Ward updated"),
+        "core.organization.created": _("Operator organisation created"),
+        "core.organization.updated": _("Operator organisation updated"),
         "core.hub.created": _("Hub created"),
         "core.hub.updated": _("Hub updated"),
         "core.venue.created": _("Venue created"),
         "core.venue.updated": _("Venue updated"),
-        "core.venue.deactivated": _("Venue deactivated"),
-        "core.venue.reactivated": _("Venue reactivated"),
+        "core.venue.deactivated": _("Venue taken out of use"),
+        "core.venue.reactivated": _("Venue back in use"),
         "core.district.created": _("District created"),
         "core.district.updated": _("District updated"),
         "core.townblocks.imported": _("Town block mapping imported"),

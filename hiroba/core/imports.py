@@ -43,7 +43,7 @@ def parse_town_block_csv(data: bytes) -> ParsedTownBlocks:
     except InputError as error:
         result.errors.append(message_for(error))
         return result
-    if table.rows and not _has_town_column(table.rows[0].values):
+    if not {"town_block", "town"} & set(table.fields):
         result.errors.append(_("The file needs a 町丁 column, or a 町名 column."))
         return result
     lines: dict[str, int] = {}
@@ -56,10 +56,6 @@ def parse_town_block_csv(data: bytes) -> ParsedTownBlocks:
         result.errors = result.errors[:MAX_ERRORS_SHOWN]
         result.errors.append(_("…and {count} more problems.").format(count=hidden))
     return result
-
-
-def _has_town_column(values: dict[str, str]) -> bool:
-    return "town_block" in values or "town" in values
 
 
 def _parse_row(row, result: ParsedTownBlocks, lines: dict[str, int]) -> None:

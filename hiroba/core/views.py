@@ -31,21 +31,21 @@ def readyz(request):
 
 
 def bad_request(request, exception=None):
-    return render(request, "errors/400.html", status=400)
+    return render(request, "core/errors/400.html", status=400)
 
 
 def permission_denied(request, exception=None):
-    return render(request, "errors/403.html", status=403)
+    return render(request, "core/errors/403.html", status=403)
 
 
 def page_not_found(request, exception=None):
-    return render(request, "errors/404.html", status=404)
+    return render(request, "core/errors/404.html", status=404)
 
 
 def server_error(request):
     # Rendered without context processors: they may need the database that just failed.
-    return HttpResponseServerError(loader.get_template("errors/500.html").render())
+    return HttpResponseServerError(loader.get_template("core/errors/500.html").render())
 
 
 def csrf_failure(request, reason=""):
-    return render(request, "errors/csrf.html", status=403)
+    return render(request, "core/errors/csrf.html", status=403)

@@ -8,7 +8,7 @@ CHANGE_HUB = rbac.define(
     "hubs.change_hub", _("Edit the hub's profile"), [Role.CITY_ADMIN, Role.HUB_MANAGER]
 )
 MANAGE_VENUES = rbac.define(
-    "hubs.manage_venues", _("Add, edit and close venues"), [Role.CITY_ADMIN, Role.HUB_MANAGER]
+    "hubs.manage_venues", _("Add, edit and stop using venues"), [Role.CITY_ADMIN, Role.HUB_MANAGER]
 )
 VIEW_DISTRICTS = rbac.define(
     "hubs.view_districts",

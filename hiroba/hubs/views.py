@@ -176,9 +176,9 @@ def venue_set_active(request, venue_id: int):
     services.set_venue_active(venue, active, actor=request.user)
     messages.success(
         request,
-        _("The venue is open again.")
+        _("The venue is in use again.")
         if active
-        else _("The venue was closed. Past records keep it."),
+        else _("The venue is no longer in use. Past records keep it."),
     )
     return redirect_after_post(request, reverse("hubs:venue-list"))
 
@@ -342,7 +342,9 @@ def _audit_filter_form(request, hub):
 def _filtered_entries(request, hub):
     form = _audit_filter_form(request, hub)
     entries = queries.audit_entries_for(hub)
-    if form.is_bound and form.is_valid():
+    if form.is_bound and not form.is_valid():
+        return form, entries.none()  # show the error, not a list that ignores the filter
+    if form.is_bound:
         data = form.cleaned_data
         entries = queries.filter_audit(
             entries,
@@ -363,7 +365,7 @@ def audit_list(request):
     query.pop("page", None)
     return render(
         request,
-        template_for(request, "hubs/audit_list.html", "hubs/partials/_audit_table.html"),
+        template_for(request, "hubs/audit_list.html", "hubs/partials/_audit_region.html"),
         {
             "hub": hub,
             "form": form,

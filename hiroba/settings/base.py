@@ -29,6 +29,7 @@ ALLOWED_HOSTS = env_list("HIROBA_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("HIROBA_CSRF_TRUSTED_ORIGINS", [])
 # Number of reverse proxies in front of the app whose X-Forwarded-For entries are trusted.
 TRUSTED_PROXY_COUNT = env_int("HIROBA_TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=5)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT  # allauth's rate limits and device list
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -187,6 +188,7 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300  # seconds a sign-in counts as "recent"
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_ADAPTER = "hiroba.accounts.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"login": "hiroba.accounts.forms.LoginForm"}
@@ -195,6 +197,11 @@ ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip,10/5m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env_str("HIROBA_MFA_ISSUER", "Hiroba")
 MFA_ADAPTER = "hiroba.accounts.adapters.MFAAdapter"
+MFA_FORMS = {
+    "authenticate": "hiroba.accounts.forms.AuthenticateForm",
+    "reauthenticate": "hiroba.accounts.forms.ReauthenticateForm",
+    "activate_totp": "hiroba.accounts.forms.ActivateTOTPForm",
+}
 USERSESSIONS_TRACK_ACTIVITY = True
 
 # django-axes: five wrong passwords for an account lock it for 15 minutes. Attempts during the

@@ -1,6 +1,6 @@
 """Production: DEBUG off, TLS-only cookies, HSTS, SECRET_KEY required.
 
-Run behind a TLS-terminating proxy that sets ``X-Forwarded-Proto`` (see README, "Production").
+Run behind a TLS-terminating proxy that sets ``X-Forwarded-Proto`` (see docs/deployment.md).
 """
 
 from django.core.exceptions import ImproperlyConfigured

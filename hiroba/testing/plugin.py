@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -35,8 +36,9 @@ class World:
 
 
 def make_tenant(label: str) -> Tenant:
-    from hiroba.accounts.tests.factories import MembershipFactory, UserFactory
-    from hiroba.core.tests.factories import HubFactory, SatelliteFactory
+    # Imported here: the plugin loads before Django is set up.
+    from hiroba.accounts.tests.factories import MembershipFactory, UserFactory  # noqa: PLC0415
+    from hiroba.core.tests.factories import HubFactory, SatelliteFactory  # noqa: PLC0415
 
     hub = HubFactory(name=f"拠点{label}")
     satellite = SatelliteFactory(parent=hub, name=f"サテライト{label}")
@@ -71,6 +73,30 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+def pytest_sessionstart(session):
+    """Compile stale translation catalogues so a bare ``pytest`` tests the shipped Japanese."""
+    from django.conf import settings  # noqa: PLC0415
+
+    from hiroba.core.management.commands.compiletranslations import (  # noqa: PLC0415
+        compile_catalog,
+    )
+
+    for locale_dir in settings.LOCALE_PATHS:
+        for po_path in Path(locale_dir).glob("*/LC_MESSAGES/*.po"):
+            mo_path = po_path.with_suffix(".mo")
+            if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
+                compile_catalog(po_path)
+
+
+@pytest.fixture
+def english():
+    """Run a test in English, for assertions on message text (the default UI is Japanese)."""
+    from django.utils import translation  # noqa: PLC0415
+
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django import template
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from hiroba.core import audit
 from hiroba.lib import jpcalendar, wareki
@@ -68,3 +68,13 @@ def postal_code(value) -> str:
 def action_label(code: str) -> str:
     """The translated label of an audit action code."""
     return audit.action_label(code)
+
+
+@register.filter
+def month_day(value: str) -> str:
+    """ "12-29" → 12月29日 (or "December 29" in English), for rules that name a day of the year."""
+    try:
+        month, day = (int(part) for part in str(value).split("-"))
+        return formats.date_format(date(2000, month, day), "MONTH_DAY_FORMAT")
+    except ValueError:
+        return value

@@ -1,0 +1,108 @@
+# Hiroba developer commands. `make help` lists them; README.md explains `make demo` and `make test`.
+#
+# Needs only python3 (>= 3.11), git and make: when uv is not on PATH, scripts/bootstrap_uv.py
+# fetches a pinned uv from PyPI into .tools/bin/uv. Dependencies come from the committed uv.lock.
+
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+MAKEFLAGS += --no-print-directory
+
+PYTHON ?= python3
+TOOLS_UV := .tools/bin/uv
+# An explicit UV=/path/to/uv wins, then uv on PATH, then the bootstrapped copy.
+ifndef UV
+UV := $(or $(shell command -v uv 2>/dev/null),$(TOOLS_UV))
+endif
+UV_DEP := $(if $(filter $(TOOLS_UV),$(UV)),$(TOOLS_UV))
+
+# uv uses a Python already on the machine (>= 3.11) and never downloads one.
+export UV_PYTHON_DOWNLOADS ?= never
+
+RUN := $(UV) run --no-sync
+MANAGE := $(RUN) python manage.py
+ADDR ?= 127.0.0.1:8000
+ARGS ?=
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/hiroba
+SQLITE_DB := $(or $(HIROBA_SQLITE_PATH),$(or $(HIROBA_VAR_DIR),var)/hiroba.sqlite3)
+MESSAGES_IGNORE := .venv .tools .git var staticfiles node_modules test-results
+
+.PHONY: help install sync translations demo demo-reset serve test test-postgres test-browser \
+	lint format check messages
+
+help: ## list the commands
+	@echo "Usage: make <command> [ARGS='extra pytest arguments']"
+	@echo
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' \
+		$(MAKEFILE_LIST)
+
+$(TOOLS_UV):
+	$(PYTHON) scripts/bootstrap_uv.py --dest $@
+
+sync: $(UV_DEP)
+	$(UV) sync --frozen
+	@mkdir -p "$(dir $(SQLITE_DB))"
+
+translations: sync ## compile locale/*/LC_MESSAGES/*.po into .mo files (Babel, no gettext needed)
+	$(MANAGE) compiletranslations
+
+install: translations ## install the locked dependencies into .venv and compile translations
+
+demo: install ## create var/hiroba.sqlite3 with demo data and serve http://127.0.0.1:8000
+	HIROBA_DEMO=1 $(MANAGE) migrate --noinput
+	HIROBA_DEMO=1 $(MANAGE) seed_demo --if-empty
+	@echo
+	@echo "Serving the demo on http://$(ADDR)/ (Ctrl-C stops; make demo-reset starts afresh)"
+	HIROBA_DEMO=1 $(MANAGE) runserver $(ADDR)
+
+demo-reset: ## delete the demo database, then make demo
+	@if [ -n "$${DATABASE_URL:-}" ]; then \
+		echo "demo-reset only deletes the SQLite database; unset DATABASE_URL first." >&2; \
+		exit 1; fi
+	rm -f "$(SQLITE_DB)" "$(SQLITE_DB)-wal" "$(SQLITE_DB)-shm"
+	$(MAKE) demo
+
+serve: install ## migrate and serve the existing database (no seeding; HIROBA_DEMO=0 for real MFA)
+	$(MANAGE) migrate --noinput
+	HIROBA_DEMO=$(or $(HIROBA_DEMO),1) $(MANAGE) runserver $(ADDR)
+
+test: install ## run the whole test suite on SQLite
+	env -u DATABASE_URL $(RUN) pytest $(ARGS)
+
+test-postgres: install ## the suite without browser tests on PostgreSQL (POSTGRES_URL=...)
+	@if $(PYTHON) scripts/tcp_probe.py "$(POSTGRES_URL)"; then \
+		echo 'DATABASE_URL=$(POSTGRES_URL) $(RUN) pytest -m "not browser" $(ARGS)'; \
+		DATABASE_URL="$(POSTGRES_URL)" $(RUN) pytest -m "not browser" $(ARGS); \
+	else \
+		echo "make test-postgres: SKIPPED, no PostgreSQL server to test against."; \
+		echo "  Start one (user postgres, trust auth) or set POSTGRES_URL=postgres://..."; \
+	fi
+
+test-browser: install ## browser tests through Playwright and Debian's chromium package
+	@status=0; HIROBA_BROWSER_TESTS=1 $(RUN) pytest -m browser $(ARGS) || status=$$?; \
+	if [ $$status -eq 5 ]; then echo "make test-browser: no browser tests collected."; status=0; fi; \
+	exit $$status
+
+lint: sync ## ruff check and ruff format --check
+	@status=0; \
+	$(RUN) ruff check . || status=1; \
+	$(RUN) ruff format --check . || status=1; \
+	exit $$status
+
+format: sync ## apply ruff's formatting and safe fixes
+	$(RUN) ruff format .
+	$(RUN) ruff check --fix .
+
+check: sync ## makemigrations --check, manage.py check, and check --deploy on production settings
+	$(MANAGE) makemigrations --check --dry-run
+	$(MANAGE) check
+	env -u HIROBA_DEMO -u HIROBA_SECRET_KEY_FILE \
+		DJANGO_SETTINGS_MODULE=hiroba.settings.production \
+		HIROBA_SECRET_KEY="$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(45))')" \
+		HIROBA_ALLOWED_HOSTS=hiroba.example.jp \
+		$(MANAGE) check --deploy --fail-level WARNING
+
+messages: sync ## update locale/ja/LC_MESSAGES/django.po from the code (needs GNU gettext)
+	@command -v xgettext >/dev/null || { \
+		echo "make messages needs GNU gettext: sudo apt-get install gettext" >&2; exit 1; }
+	$(MANAGE) makemessages -l ja --no-obsolete $(addprefix --ignore=,$(MESSAGES_IGNORE))

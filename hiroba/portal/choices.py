@@ -1,0 +1,1 @@
+"""No choice sets of its own yet."""

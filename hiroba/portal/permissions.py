@@ -1,0 +1,1 @@
+"""Portal pages are public; pages for signed-in parents arrive with the family portal."""

@@ -1,0 +1,1 @@
+"""The portal reads through the domain apps' queries; see ``hiroba.core.queries.public_hubs``."""

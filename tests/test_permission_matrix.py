@@ -1,0 +1,125 @@
+"""Every staff URL × every role × own and foreign objects.
+
+Expectations come from the permission registry (the same source as docs/permissions.md):
+- another municipality's object answers 404 to every role (no existence oracle);
+- an object of the role's own hub answers 403 without the permission, and works with it;
+- URLs without an object follow the permission at the current hub.
+A new staff URL fails ``test_every_staff_url_is_covered`` until it is added to OBJECTS here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+
+from hiroba.accounts import rbac
+from hiroba.accounts.choices import Role
+from hiroba.accounts.matrix import render_markdown, staff_urls
+from hiroba.accounts.models import Membership
+from hiroba.accounts.tests.factories import MembershipFactory
+from hiroba.core import audit
+from hiroba.core.tests.factories import DistrictFactory, VenueFactory
+
+# How to make an object of a tenant for each URL keyword, and the hub it belongs to.
+OBJECTS = {
+    "hub_id": lambda t: t.hub.pk,
+    "venue_id": lambda t: VenueFactory(hub=t.hub).pk,
+    "district_id": lambda t: DistrictFactory(ward=t.ward).pk,
+    "membership_id": lambda t: MembershipFactory(hub=t.hub, role=Role.HUB_STAFF).pk,
+    "entry_id": lambda t: audit.record("core.hub.updated", actor=None, obj=t.hub).pk,
+}
+URLS = staff_urls()
+OBJECT_URLS = [u for u in URLS if u.check == "object"]
+
+
+def _kwargs(url, tenant) -> dict:
+    return {name: OBJECTS[name](tenant) for name in url.kwarg_names}
+
+
+def _request(client, url, kwargs):
+    path = reverse(url.name, kwargs=kwargs)
+    response = client.get(path)
+    if response.status_code == 405:
+        response = client.post(path, {})
+    return response
+
+
+def _isolated(fn):
+    """Run ``fn`` in a savepoint that is rolled back, so POST actions leave no trace."""
+    with transaction.atomic():
+        result = fn()
+        transaction.set_rollback(True)
+    return result
+
+
+def test_every_staff_url_declares_a_permission():
+    missing = [u.route for u in URLS if u.permission is None]
+    assert missing == [], f"Staff views without @staff_view: {missing}"
+
+
+def test_every_staff_url_is_covered():
+    unknown = {name for u in URLS for name in u.kwarg_names if name not in OBJECTS}
+    assert unknown == set(), f"Add object makers for {unknown} to OBJECTS"
+    assert all(u.check == "object" for u in URLS if u.kwarg_names), (
+        "views that take an object id must look it up first (check='object') so foreign ids "
+        "answer 404 to every role"
+    )
+
+
+@pytest.mark.parametrize("url", OBJECT_URLS, ids=lambda u: u.name)
+def test_foreign_objects_answer_404_to_every_role(client, world, url):
+    for role in Role:
+        client.force_login(world.a.person(role))
+        response = _isolated(lambda: _request(client, url, _kwargs(url, world.b)))
+        assert response.status_code == 404, f"{role.value} got {response.status_code}"
+
+
+@pytest.mark.parametrize("url", OBJECT_URLS, ids=lambda u: u.name)
+def test_own_objects_follow_the_permission(client, world, url):
+    allowed = rbac.roles_with(url.permission)
+    for role in Role:
+        client.force_login(world.a.person(role))
+        response = _isolated(lambda: _request(client, url, _kwargs(url, world.a)))
+        if role in allowed:
+            assert response.status_code in (200, 204, 302), f"{role.value}: {response.status_code}"
+        else:
+            assert response.status_code == 403, f"{role.value} got {response.status_code}"
+
+
+@pytest.mark.parametrize("url", [u for u in URLS if not u.kwarg_names], ids=lambda u: u.name)
+def test_pages_without_object_follow_the_permission_at_the_current_hub(client, world, url):
+    allowed = rbac.roles_with(url.permission)
+    for role in Role:
+        client.force_login(world.a.person(role))
+        response = _isolated(lambda: _request(client, url, {}))
+        if role in allowed:
+            status = response.status_code
+            assert status in (200, 204, 302, 400), f"{role.value}: {status}"
+        else:
+            assert response.status_code == 403, f"{role.value} got {response.status_code}"
+
+
+@pytest.mark.parametrize("url", URLS, ids=lambda u: u.name)
+def test_anonymous_visitors_are_sent_to_sign_in(client, world, url):
+    kwargs = {name: OBJECTS[name](world.a) for name in url.kwarg_names}
+    response = _request(client, url, kwargs)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+@pytest.mark.parametrize("url", URLS, ids=lambda u: u.name)
+def test_signed_in_people_without_a_role_get_403(client, world, url):
+    person = world.a.person(Role.HUB_STAFF)
+    Membership.objects.filter(user=person).update(is_active=False)
+    client.force_login(person)
+    kwargs = {name: OBJECTS[name](world.a) for name in url.kwarg_names}
+    assert _isolated(lambda: _request(client, url, kwargs)).status_code == 403
+
+
+def test_the_permission_document_matches_the_code():
+    document = Path(settings.BASE_DIR, "docs", "permissions.md").read_text(encoding="utf-8")
+    assert document == render_markdown(), "run: uv run python manage.py permissions_matrix --write"
