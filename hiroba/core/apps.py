@@ -10,7 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.module_loading import autodiscover_modules
 
-        from hiroba.core import audit, checks  # noqa: F401  (registers actions and checks)
+        from hiroba.core import append_only, audit, checks  # noqa: F401  (registers actions and checks)
 
         # Each app may contribute demo data (demo.py) and audit action labels (audit_actions.py).
         autodiscover_modules("audit_actions")

@@ -101,6 +101,9 @@ class JapaneseDateField(forms.DateField):
 
     default_error_messages = {"invalid": _("Enter a valid date.")}
 
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "placeholder": _("e.g. 2026-04-01 or R8.4.1")}
+
     def to_python(self, value):
         if value in self.empty_values:
             return None

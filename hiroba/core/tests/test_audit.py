@@ -5,6 +5,7 @@ from django.test import RequestFactory
 
 from hiroba.accounts.tests.factories import UserFactory
 from hiroba.core import audit, request_context
+from hiroba.core.append_only import purge_allowed
 from hiroba.core.models import AuditLog
 from hiroba.core.models.audit import AuditLogImmutableError
 from hiroba.core.tests.factories import HubFactory, VenueFactory
@@ -115,3 +116,19 @@ def test_views_of_sensitive_records_name_field_groups_not_values(db):
 def test_every_registered_action_has_a_label():
     for code, label in audit.registered_actions().items():
         assert str(label) and str(label) != code
+
+
+@pytest.mark.django_db(transaction=True)
+def test_purge_mode_lets_the_retention_purge_and_flush_delete():
+    hub = HubFactory()
+    audit.record("core.hub.updated", actor=None, obj=hub)
+    with pytest.raises(DatabaseError), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM core_auditlog")
+    with purge_allowed(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM core_auditlog")
+    assert not AuditLog.objects.exists()
+    with pytest.raises(DatabaseError), connection.cursor() as cursor:  # and off again
+        audit.record("core.hub.updated", actor=None, obj=hub)
+        cursor.execute("DELETE FROM core_auditlog")
+    with pytest.raises(DatabaseError), purge_allowed(), connection.cursor() as cursor:
+        cursor.execute("UPDATE core_auditlog SET action = 'x'")  # updates never
