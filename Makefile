@@ -28,7 +28,7 @@ SQLITE_DB := $(or $(HIROBA_SQLITE_PATH),$(or $(HIROBA_VAR_DIR),var)/hiroba.sqlit
 MESSAGES_IGNORE := .venv .tools .git var staticfiles node_modules test-results
 
 .PHONY: help install sync translations demo demo-reset serve test test-postgres test-browser \
-	lint format check messages
+	lint format check messages bench
 
 help: ## list the commands
 	@echo "Usage: make <command> [ARGS='extra pytest arguments']"
@@ -106,3 +106,6 @@ messages: sync ## update locale/ja/LC_MESSAGES/django.po from the code (needs GN
 	@command -v xgettext >/dev/null || { \
 		echo "make messages needs GNU gettext: sudo apt-get install gettext" >&2; exit 1; }
 	$(MANAGE) makemessages -l ja --no-obsolete $(addprefix --ignore=,$(MESSAGES_IGNORE))
+
+bench: install ## run the benchmarks in bench/ (--quick; BENCH_ARGS=--full for the real sizes)
+	$(RUN) python scripts/run_benchmarks.py $(BENCH_ARGS)

@@ -1,0 +1,60 @@
+import pyotp
+import pytest
+from django.core.management import CommandError, call_command
+
+from hiroba.accounts.demo import DEMO_TOTP_SECRET
+from hiroba.accounts.models import Membership
+from hiroba.core.models import Hub, TownBlock, Ward
+
+
+def _snapshot():
+    return {
+        "hubs": sorted(Hub.objects.values_list("ward__code", "name", "kind", "parent__name")),
+        "blocks": sorted(TownBlock.objects.values_list("ward__code", "key", "district__name")),
+        "people": sorted(Membership.objects.values_list("user__email", "user__full_name", "role")),
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_seed_gives_the_same_data():
+    call_command("seed_demo", "--seed", "7", "--quiet-logins")
+    first = _snapshot()
+    call_command("flush", "--noinput")
+    call_command("seed_demo", "--seed", "7", "--quiet-logins")
+    assert _snapshot() == first
+    assert len(first["people"]) == 9 and len(first["hubs"]) == 2
+
+
+def test_it_prints_one_login_per_role(db, capsys):
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    for local in ("city", "ward", "manager", "staff", "kosapo", "partner", "volunteer", "mfa"):
+        assert f"{local}@example.jp" in out
+    assert "hiroba-demo-2026" in out
+
+
+def test_it_refuses_to_seed_twice_unless_asked_to_skip(db, capsys):
+    call_command("seed_demo", "--quiet-logins")
+    with pytest.raises(CommandError):
+        call_command("seed_demo")
+    call_command("seed_demo", "--if-empty")
+    assert "already present" in capsys.readouterr().out
+    assert Hub.objects.count() == 2
+
+
+def test_scale_adds_wards_of_the_same_shape(db):
+    call_command("seed_demo", "--scale", "3", "--quiet-logins")
+    assert Ward.objects.count() == 3
+    assert Hub.objects.count() == 6
+    per_ward = {w.pk: w.town_blocks.count() for w in Ward.objects.all()}
+    assert len(set(per_ward.values())) == 1 and next(iter(per_ward.values())) > 30
+
+
+def test_the_demo_mfa_account_can_sign_in_with_its_printed_secret(db, client):
+    call_command("seed_demo", "--quiet-logins")
+    response = client.post(
+        "/accounts/login/", {"login": "mfa@example.jp", "password": "hiroba-demo-2026"}
+    )
+    assert response.url == "/accounts/2fa/authenticate/"
+    client.post("/accounts/2fa/authenticate/", {"code": pyotp.TOTP(DEMO_TOTP_SECRET).now()})
+    assert client.get("/staff/").status_code == 200
