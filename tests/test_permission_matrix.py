@@ -17,12 +17,13 @@ from django.db import transaction
 from django.urls import reverse
 
 from hiroba.accounts import rbac
-from hiroba.accounts.choices import Role
+from hiroba.accounts.choices import ROLE_LEVEL, Role, ScopeLevel
 from hiroba.accounts.matrix import render_markdown, staff_urls
 from hiroba.accounts.models import Membership
 from hiroba.accounts.tests.factories import MembershipFactory
 from hiroba.core import audit
-from hiroba.core.tests.factories import DistrictFactory, VenueFactory
+from hiroba.core.tests.factories import DistrictFactory, HubFactory, VenueFactory
+from hiroba.testing.plugin import Tenant
 
 # How to make an object of a tenant for each URL keyword, and the hub it belongs to.
 OBJECTS = {
@@ -32,6 +33,8 @@ OBJECTS = {
     "membership_id": lambda t: MembershipFactory(hub=t.hub, role=Role.HUB_STAFF).pk,
     "entry_id": lambda t: audit.record("core.hub.updated", actor=None, obj=t.hub).pk,
 }
+# Objects that belong to a ward, not a hub: every hub of the ward shares them.
+WARD_LEVEL_OBJECTS = {"district_id"}
 URLS = staff_urls()
 OBJECT_URLS = [u for u in URLS if u.check == "object"]
 
@@ -123,3 +126,23 @@ def test_signed_in_people_without_a_role_get_403(client, world, url):
 def test_the_permission_document_matches_the_code():
     document = Path(settings.BASE_DIR, "docs", "permissions.md").read_text(encoding="utf-8")
     assert document == render_markdown(), "run: uv run python manage.py permissions_matrix --write"
+
+
+@pytest.mark.parametrize("url", OBJECT_URLS, ids=lambda u: u.name)
+def test_another_hub_in_the_same_ward_is_foreign_to_hub_roles(client, world, url):
+    """Hub roles reach their own hub (and its satellites) only; the ward and the city reach
+    every hub of their area."""
+    sibling = HubFactory(ward=world.a.ward, operator=world.a.hub.operator, name="隣の拠点")
+    tenant = Tenant(world.a.municipality, world.a.ward, sibling, None)
+    allowed = rbac.roles_with(url.permission)
+    for role in Role:
+        client.force_login(world.a.person(role))
+        status = _isolated(lambda: _request(client, url, _kwargs(url, tenant))).status_code
+        ward_wide = set(url.kwarg_names) <= WARD_LEVEL_OBJECTS
+        reaches = ROLE_LEVEL[role] != ScopeLevel.HUB or ward_wide
+        if not reaches:
+            assert status == 404, f"{role.value} got {status}"
+        elif role in allowed:
+            assert status in (200, 204, 302), f"{role.value}: {status}"
+        else:
+            assert status == 403, f"{role.value} got {status}"

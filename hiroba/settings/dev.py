@@ -1,10 +1,16 @@
 """Local development and the demo: DEBUG on unless the environment says otherwise."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from hiroba.lib.env import env_bool, env_secret
 
 from .base import *  # noqa: F403
 
 DEBUG = env_bool("HIROBA_DEBUG", True)
-# A fixed development key is acceptable only because DEBUG never runs in production
-# (the production settings require HIROBA_SECRET_KEY).
-SECRET_KEY = env_secret("HIROBA_SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production-3f9a")
+SECRET_KEY = env_secret("HIROBA_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("Set HIROBA_SECRET_KEY (or HIROBA_SECRET_KEY_FILE) when "
+                                   "HIROBA_DEBUG is off.")
+    # A fixed key is acceptable only with DEBUG on, which never happens in production.
+    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-3f9a"  # noqa: S105
