@@ -10,7 +10,8 @@ DEBUG = env_bool("HIROBA_DEBUG", True)
 SECRET_KEY = env_secret("HIROBA_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("Set HIROBA_SECRET_KEY (or HIROBA_SECRET_KEY_FILE) when "
-                                   "HIROBA_DEBUG is off.")
+        raise ImproperlyConfigured(
+            "Set HIROBA_SECRET_KEY (or HIROBA_SECRET_KEY_FILE) when HIROBA_DEBUG is off."
+        )
     # A fixed key is acceptable only with DEBUG on, which never happens in production.
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-3f9a"  # noqa: S105
