@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from allauth.mfa.models import Authenticator
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.db.models import Count, QuerySet
+from django.utils import timezone
 
+from hiroba.accounts.choices import MFA_REQUIRED_ROLES
 from hiroba.accounts.models import Membership
 from hiroba.accounts.permissions import VIEW_STAFF
 from hiroba.accounts.scope import get_for_user, scope_for
@@ -23,9 +28,61 @@ def get_membership_for_user(user, pk: int, permission: str = VIEW_STAFF) -> Memb
     return get_for_user(Membership.objects.select_related("user", "hub"), user, pk, permission)
 
 
-def staff_user_ids_in(hub_ids) -> QuerySet:
-    return Membership.objects.filter(hub_id__in=hub_ids).values("user_id")
+def other_roles_in_reach(membership: Membership, viewer) -> QuerySet[Membership]:
+    """The person's other hub roles that the viewer may see (roles elsewhere stay private)."""
+    return (
+        Membership.objects.filter(
+            user=membership.user_id, hub_id__in=scope_for(viewer).hub_ids(VIEW_STAFF)
+        )
+        .exclude(pk=membership.pk)
+        .select_related("hub")
+    )
 
 
-def visible_hub_ids(user) -> frozenset[int]:
-    return scope_for(user).hub_ids()
+def active_memberships_at(hub_ids) -> QuerySet[Membership]:
+    return Membership.objects.active().filter(hub_id__in=hub_ids)
+
+
+def locked_emails(emails: list[str]) -> set[str]:
+    """Which of these accounts are locked after failed sign-ins right now (django-axes)."""
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    return set(
+        AccessAttempt.objects.filter(
+            username__in=emails,
+            failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+            attempt_time__gte=since,
+        ).values_list("username", flat=True)
+    )
+
+
+def user_ids_with_totp(user_ids) -> set[int]:
+    return set(
+        Authenticator.objects.filter(
+            user_id__in=user_ids, type=Authenticator.Type.TOTP
+        ).values_list("user_id", flat=True)
+    )
+
+
+def staff_summary(hub: Hub) -> dict:
+    """People with an active role at ``hub``, by role, and how many of those who must use
+    two-factor authentication have not set it up."""
+    active = active_memberships_at([hub.pk])
+    by_role = dict(active.order_by().values_list("role").annotate(n=Count("id")))
+    needs_mfa = active.filter(role__in=[r.value for r in MFA_REQUIRED_ROLES]).values("user_id")
+    with_totp = Authenticator.objects.filter(type=Authenticator.Type.TOTP).values("user_id")
+    missing = needs_mfa.exclude(user_id__in=with_totp).values("user_id").distinct().count()
+    return {
+        "by_role": by_role,
+        "total": active.values("user_id").distinct().count(),
+        "missing_mfa": missing,
+    }
+
+
+def people_ever_at(hub: Hub) -> list[tuple[int, str]]:
+    """(user id, name) of everyone who has had a role at ``hub``, for filters over past records."""
+    return list(
+        Membership.objects.filter(hub=hub)
+        .values_list("user_id", "user__full_name")
+        .distinct()
+        .order_by("user__full_name")
+    )

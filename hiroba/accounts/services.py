@@ -7,12 +7,12 @@ whoever calls them (no self-lockout, a hub keeps a manager, no acting above one'
 
 from __future__ import annotations
 
+from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from axes.utils import reset as axes_reset
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from hiroba.accounts.choices import HUB_ROLES, ROLE_LEVEL, Role, ScopeLevel
 from hiroba.accounts.models import Membership, User
+from hiroba.accounts.permissions import MANAGE_STAFF
 from hiroba.accounts.scope import forget_scope, scope_for
 from hiroba.core import audit
 from hiroba.core.models import Hub, Municipality, Ward
@@ -89,6 +90,14 @@ def invite(
     ward = place if isinstance(place, Ward) else getattr(hub, "ward", None)
     user = User.objects.filter(email=email).first()
     created_user = user is None
+    if user is not None and not person_within_reach(user, actor):
+        # Adding a role would bring someone else's staff member into this hub's reach.
+        raise AccountError(
+            _(
+                "This e-mail address belongs to someone with roles elsewhere. Ask "
+                "a city administrator to add the role."
+            )
+        )
     if created_user:
         user = User.objects.create_user(
             email=email, password=None, full_name=full_name, full_name_kana=full_name_kana
@@ -199,12 +208,35 @@ def end_sessions(user: User) -> int:
     return len(sessions)
 
 
-def _check_reach(target: User, actor: User) -> None:
-    """A hub manager may not act on someone who holds a ward or city role."""
-    actor_is_city = Role.CITY_ADMIN in scope_for(actor).roles
-    broader = Membership.objects.active().filter(user=target).exclude(role__in=HUB_ROLES)
-    if broader.exists() and not actor_is_city:
-        raise AccountError(_("Only a city administrator can do this for this person."))
+def person_within_reach(target: User, actor: User | None) -> bool:
+    """True when every active role of ``target`` lies inside what ``actor`` manages: hub roles at
+    hubs where the actor may manage staff, ward and city roles in a city the actor administers.
+    Account-wide actions (unlock, reset two-factor, adding a role) need this, because they affect
+    the person everywhere. ``actor=None`` is the operator at the command line."""
+    if actor is None:
+        return True
+    managed_hubs = scope_for(actor).hub_ids(MANAGE_STAFF)
+    cities = set(
+        Membership.objects.active()
+        .filter(user=actor, role=Role.CITY_ADMIN)
+        .values_list("municipality_id", flat=True)
+    )
+    roles = (
+        Membership.objects.active()
+        .filter(user=target)
+        .values_list("hub_id", "ward__municipality_id", "municipality_id")
+    )
+    return all(
+        hub_id in managed_hubs if hub_id else (ward_city or city) in cities
+        for hub_id, ward_city, city in roles
+    )
+
+
+def _check_reach(target: User, actor: User | None) -> None:
+    if not person_within_reach(target, actor):
+        raise AccountError(
+            _("This person also has roles that you do not manage. Ask a city administrator.")
+        )
 
 
 @transaction.atomic

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from allauth.mfa.models import Authenticator
-from axes.models import AccessAttempt
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -35,31 +31,12 @@ from hiroba.accounts.scope import scope_for
 from hiroba.core.htmx import redirect_after_post
 
 
-def _locked_emails(emails: list[str]) -> set[str]:
-    since = timezone.now() - settings.AXES_COOLOFF_TIME
-    return set(
-        AccessAttempt.objects.filter(
-            username__in=emails,
-            failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
-            attempt_time__gte=since,
-        ).values_list("username", flat=True)
-    )
-
-
-def _mfa_user_ids(user_ids: list[int]) -> set[int]:
-    return set(
-        Authenticator.objects.filter(
-            user_id__in=user_ids, type=Authenticator.Type.TOTP
-        ).values_list("user_id", flat=True)
-    )
-
-
 @staff_view(VIEW_STAFF)
 def staff_list(request):
     hub = current_hub(request)
     memberships = list(queries.memberships_at(hub))
-    locked = _locked_emails([m.user.email for m in memberships])
-    with_mfa = _mfa_user_ids([m.user_id for m in memberships])
+    locked = queries.locked_emails([m.user.email for m in memberships])
+    with_mfa = queries.user_ids_with_totp([m.user_id for m in memberships])
     rows = [
         {"membership": m, "locked": m.user.email in locked, "mfa": m.user_id in with_mfa}
         for m in memberships
@@ -114,9 +91,9 @@ def staff_detail(request, membership_id: int):
         {
             "membership": membership,
             "person": user,
-            "other_memberships": user.memberships.exclude(pk=membership.pk).select_related("hub"),
-            "locked": bool(_locked_emails([user.email])),
-            "mfa": bool(_mfa_user_ids([user.pk])),
+            "other_memberships": queries.other_roles_in_reach(membership, request.user),
+            "locked": bool(queries.locked_emails([user.email])),
+            "mfa": bool(queries.user_ids_with_totp([user.pk])),
             "role_form": MembershipRoleForm(
                 initial={"role": membership.role}, roles=assignable_hub_roles()
             ),
@@ -221,7 +198,7 @@ def profile(request):
             "memberships": request.user.memberships.active().select_related(
                 "hub", "ward", "municipality"
             ),
-            "mfa": bool(_mfa_user_ids([request.user.pk])),
+            "mfa": bool(queries.user_ids_with_totp([request.user.pk])),
             "requires_mfa": scope.requires_mfa,
         },
     )

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import CharField, Q, QuerySet
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
 
-from hiroba.accounts.queries import staff_user_ids_in
+from hiroba.accounts.queries import active_memberships_at
 from hiroba.accounts.scope import get_for_user, scope_for
 from hiroba.core.models import AuditLog, District, Hub, Venue
 from hiroba.core.queries import audit_entries_in, districts_in, venues_in
@@ -47,15 +47,20 @@ def districts_of(hub: Hub) -> QuerySet[District]:
 
 def audit_entries_for_hubs(hub_ids) -> QuerySet[AuditLog]:
     """What a manager of ``hub_ids`` may read: those hubs' entries, ward-level entries of
-    their wards, and account events (sign-ins, two-factor) of people who hold a role there."""
+    their wards, and account events (sign-ins, two-factor) of people while they hold an active
+    role there — not what they did before joining or elsewhere."""
     hub_ids = list(hub_ids)
     ward_ids = Hub.objects.filter(pk__in=hub_ids).values("ward_id")
-    staff_ids = (
-        staff_user_ids_in(hub_ids).annotate(as_text=Cast("user_id", CharField())).values("as_text")
+    role_then = (
+        active_memberships_at(hub_ids)
+        .filter(created_at__lte=OuterRef("created_at"))
+        .annotate(user_text=Cast("user_id", CharField()))
+        .filter(user_text=OuterRef("object_id"))
     )
-    return audit_entries_in(hub_ids, ward_ids) | AuditLog.objects.filter(
-        hub__isnull=True, ward__isnull=True, object_type="accounts.user", object_id__in=staff_ids
-    )
+    account_events = AuditLog.objects.filter(
+        hub__isnull=True, ward__isnull=True, object_type="accounts.user"
+    ).filter(Exists(role_then))
+    return audit_entries_in(hub_ids, ward_ids) | account_events
 
 
 def audit_entries_for(hub: Hub) -> QuerySet[AuditLog]:

@@ -6,11 +6,9 @@ import json
 import zlib
 from base64 import urlsafe_b64decode, urlsafe_b64encode
 
-from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.core import signing
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,9 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hiroba.accounts.choices import MFA_REQUIRED_ROLES
+from hiroba.accounts import queries as accounts_queries
 from hiroba.accounts.context import current_hub
-from hiroba.accounts.models import Membership
 from hiroba.accounts.permissions import CHECK_OBJECT, USE_CONSOLE, staff_view
 from hiroba.accounts.scope import scope_for
 from hiroba.core import audit, services
@@ -67,21 +64,8 @@ def dashboard(request):
     }
     if scope.can(VIEW_AUDIT_LOG, hub_id=hub.pk):
         context["recent_entries"] = queries.audit_entries_for(hub)[:8]
-        context["staff_summary"] = _staff_summary(hub)
+        context["staff_summary"] = accounts_queries.staff_summary(hub)
     return render(request, "hubs/dashboard.html", context)
-
-
-def _staff_summary(hub) -> dict:
-    active = Membership.objects.active().filter(hub=hub)
-    by_role = dict(active.values_list("role").annotate(n=Count("id")))
-    needs_mfa = active.filter(role__in=[r.value for r in MFA_REQUIRED_ROLES]).values("user_id")
-    with_totp = Authenticator.objects.filter(type=Authenticator.Type.TOTP).values("user_id")
-    missing = needs_mfa.exclude(user_id__in=with_totp).values("user_id").distinct().count()
-    return {
-        "by_role": by_role,
-        "total": active.values("user_id").distinct().count(),
-        "missing_mfa": missing,
-    }
 
 
 # -- hub profile ------------------------------------------------------------------------------
@@ -330,13 +314,8 @@ def _audit_filter_form(request, hub):
         ((code, audit.action_label(code)) for code in audit.registered_actions()),
         key=lambda pair: pair[0],
     )
-    actors = (
-        Membership.objects.filter(hub=hub)
-        .values_list("user_id", "user__full_name")
-        .distinct()
-        .order_by("user__full_name")
-    )
-    return AuditFilterForm(request.GET or None, actions=actions, actors=list(actors))
+    actors = accounts_queries.people_ever_at(hub)
+    return AuditFilterForm(request.GET or None, actions=actions, actors=actors)
 
 
 def _filtered_entries(request, hub):

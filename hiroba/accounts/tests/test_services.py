@@ -160,7 +160,7 @@ def test_resetting_two_factor_removes_authenticators(world):
 def test_a_hub_manager_cannot_reset_a_city_administrators_two_factor(world):
     city_admin = world.a.person(Role.CITY_ADMIN)
     hub_role = MembershipFactory(user=city_admin, hub=world.a.hub, role=Role.VOLUNTEER)
-    with pytest.raises(services.AccountError, match="city administrator"):
+    with pytest.raises(services.AccountError, match="do not manage"):
         services.clear_mfa(hub_role, actor=world.a.person(Role.HUB_MANAGER))
     assert Authenticator.objects.filter(user=city_admin).exists()
 
@@ -177,3 +177,96 @@ def test_memberships_match_their_level(db):
     user = UserFactory()
     with pytest.raises(IntegrityError):
         Membership.objects.create(user=user, role=Role.WARD_OFFICIAL, hub=MembershipFactory().hub)
+
+
+def test_the_invitation_link_lets_the_person_set_a_password_and_sign_in(
+    world, client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invite_staff(
+            world.a.hub,
+            actor=world.a.person(Role.HUB_MANAGER),
+            email="newcomer@example.jp",
+            full_name="新人",
+            role=Role.HUB_STAFF,
+            base_url="http://testserver/",
+        )
+    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+)", mail.outbox[0].body)
+    form_page = client.get(link.group(1), follow=True)
+    assert form_page.status_code == 200
+    assert not form_page.context.get("token_fail"), "the mailed link must be accepted"
+    password = "a long new password 2026"
+    done = client.post(
+        form_page.redirect_chain[-1][0] if form_page.redirect_chain else link.group(1),
+        {"password1": password, "password2": password},
+    )
+    assert done.status_code == 302
+    assert User.objects.get(email="newcomer@example.jp").check_password(password)
+    signed_in = client.post(
+        "/accounts/login/", {"login": "newcomer@example.jp", "password": password}
+    )
+    assert signed_in.status_code == 302
+
+
+def test_an_address_with_roles_elsewhere_cannot_be_pulled_into_a_hub(world):
+    other_manager = world.b.person(Role.HUB_MANAGER)
+    with pytest.raises(services.AccountError, match="roles elsewhere"):
+        services.invite_staff(
+            world.a.hub,
+            actor=world.a.person(Role.HUB_MANAGER),
+            email=other_manager.email,
+            full_name="x",
+            role=Role.VOLUNTEER,
+            base_url=BASE,
+        )
+    assert not other_manager.memberships.filter(hub=world.a.hub).exists()
+
+
+def test_the_command_line_may_give_anyone_a_further_role(world):
+    person = world.b.person(Role.HUB_STAFF)
+    services.invite(
+        world.a.hub,
+        actor=None,
+        email=person.email,
+        full_name="x",
+        role=Role.VOLUNTEER,
+        base_url=BASE,
+    )
+    assert person.memberships.filter(hub=world.a.hub).exists()
+
+
+@pytest.mark.parametrize("action", [services.clear_mfa, services.unlock_account])
+def test_account_wide_actions_need_every_role_of_the_person_in_reach(world, action):
+    person = world.b.person(Role.HUB_STAFF)
+    # The person also volunteers at hub A (added by the operator), so A's manager can see them.
+    volunteer_at_a = services.invite(
+        world.a.hub,
+        actor=None,
+        email=person.email,
+        full_name="x",
+        role=Role.VOLUNTEER,
+        base_url=BASE,
+    )
+    with pytest.raises(services.AccountError, match="do not manage"):
+        action(volunteer_at_a, actor=world.a.person(Role.HUB_MANAGER))
+    assert Authenticator.objects.filter(user=person).exists()
+
+
+def test_a_city_administrator_reaches_only_their_own_city(world):
+    city_b = world.b.person(Role.CITY_ADMIN)
+    volunteer_at_a = services.invite(
+        world.a.hub,
+        actor=None,
+        email=city_b.email,
+        full_name="x",
+        role=Role.VOLUNTEER,
+        base_url=BASE,
+    )
+    with pytest.raises(services.AccountError):
+        services.clear_mfa(volunteer_at_a, actor=world.a.person(Role.CITY_ADMIN))
+    assert services.person_within_reach(
+        world.a.person(Role.WARD_OFFICIAL), world.a.person(Role.CITY_ADMIN)
+    )
+    assert not services.person_within_reach(
+        world.a.person(Role.WARD_OFFICIAL), world.a.person(Role.HUB_MANAGER)
+    )

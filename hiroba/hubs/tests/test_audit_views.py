@@ -1,8 +1,13 @@
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
 from hiroba.accounts.choices import Role
+from hiroba.accounts.models import Membership
+from hiroba.accounts.tests.factories import MembershipFactory
 from hiroba.core import audit
 from hiroba.core.models import AuditLog
 
@@ -76,3 +81,19 @@ def test_an_entry_opens_with_its_details(world, manager):
     response = manager.get(reverse("hubs:audit-detail", kwargs={"entry_id": entry.pk}))
     assert response.status_code == 200
     assert "phone" in response.content.decode()
+
+
+def test_account_events_show_only_while_the_person_has_a_role_here(world, manager):
+    person = world.b.person(Role.HUB_STAFF)
+    with time_machine.travel(timezone.now() - timedelta(days=3)):
+        before = audit.record("accounts.login.succeeded", actor=person, obj=person)
+    membership = MembershipFactory(user=person, hub=world.a.hub, role=Role.VOLUNTEER)
+    after = audit.record("accounts.login.succeeded", actor=person, obj=person)
+
+    def shown():
+        page = manager.get(reverse("hubs:audit-list")).context["page"]
+        return {entry.pk for entry in page.object_list}
+
+    assert after.pk in shown() and before.pk not in shown()
+    Membership.objects.filter(pk=membership.pk).update(is_active=False)
+    assert after.pk not in shown()
