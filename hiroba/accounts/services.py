@@ -141,6 +141,19 @@ def _check_not_self(membership: Membership, actor: User) -> None:
         raise AccountError(_("You cannot change or remove your own role."))
 
 
+def _lock_hub(hub_id: int) -> None:
+    Hub.objects.select_for_update(no_key=True).only("pk").get(pk=hub_id)
+
+
+def _lock_for_role_change(membership: Membership) -> Membership:
+    """Role changes at one hub queue up behind the hub's row, so two people cannot each remove
+    "the other" manager at the same moment (docs/concurrency.md, rule 2). Lock order: hub, then
+    membership."""
+    if membership.hub_id:
+        _lock_hub(membership.hub_id)
+    return Membership.objects.select_for_update(no_key=True).get(pk=membership.pk)
+
+
 def _check_keeps_manager(membership: Membership) -> None:
     if membership.role != Role.HUB_MANAGER or not membership.is_active:
         return
@@ -157,7 +170,7 @@ def _check_keeps_manager(membership: Membership) -> None:
 def change_role(membership: Membership, role: Role, *, actor: User) -> Membership:
     _check_hub_role(role)
     _check_not_self(membership, actor)
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    membership = _lock_for_role_change(membership)
     if membership.role == role:
         return membership
     if Membership.objects.filter(user=membership.user, role=role, hub=membership.hub).exists():
@@ -179,7 +192,7 @@ def change_role(membership: Membership, role: Role, *, actor: User) -> Membershi
 @transaction.atomic
 def deactivate_membership(membership: Membership, *, actor: User) -> Membership:
     _check_not_self(membership, actor)
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    membership = _lock_for_role_change(membership)
     if not membership.is_active:
         return membership
     _check_keeps_manager(membership)

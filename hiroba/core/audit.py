@@ -16,7 +16,7 @@ from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from hiroba.core.models import AuditLog, Hub
+from hiroba.core.models import AuditLog, Hub, Municipality, Ward
 from hiroba.core.request_context import current_facts
 
 ACTION_PATTERN = re.compile(r"^[a-z][a-z_]*(\.[a-z][a-z_]*){2,3}$")
@@ -50,21 +50,22 @@ def record(
     payload: Mapping[str, Any] | None = None,
 ) -> AuditLog:
     """Append one row. Call inside the service's transaction so the row and the change commit
-    together. ``hub`` defaults to ``obj.hub`` where the object has one."""
+    together. The hub, ward and municipality default to those of ``obj``, so every row can be
+    found by whoever oversees the place it concerns."""
     if action not in _ACTIONS:
         raise ValueError(f"Unregistered audit action {action!r}; add it to audit_actions.py")
     payload = dict(payload or {})
     if len(json.dumps(payload, default=str, ensure_ascii=False).encode()) > MAX_PAYLOAD_BYTES:
         raise ValueError(f"Audit payload for {action} is larger than {MAX_PAYLOAD_BYTES} bytes")
-    if hub is None and obj is not None:
-        hub = obj if isinstance(obj, Hub) else getattr(obj, "hub", None)
+    hub, ward, municipality = _places(obj, hub, ward)
     facts = current_facts()
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     return AuditLog.objects.create(
         actor=actor if authenticated else None,
         actor_label=getattr(actor, "email", "") if authenticated else "",
         hub=hub,
-        ward=ward if ward is not None else getattr(hub, "ward", None),
+        ward=ward,
+        municipality=municipality,
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
@@ -74,6 +75,20 @@ def record(
         request_id=facts.request_id if facts else "",
         path=facts.path if facts else "",
     )
+
+
+def _places(obj, hub, ward):
+    """(hub, ward, municipality) of a row: given explicitly, or taken from the object."""
+    if hub is None and obj is not None:
+        hub = obj if isinstance(obj, Hub) else getattr(obj, "hub", None)
+    if ward is None:
+        ward = getattr(hub, "ward", None) if hub is not None else None
+    if ward is None and obj is not None:
+        ward = obj if isinstance(obj, Ward) else getattr(obj, "ward", None)
+    municipality = getattr(ward, "municipality", None) if ward is not None else None
+    if municipality is None and obj is not None:
+        municipality = obj if isinstance(obj, Municipality) else getattr(obj, "municipality", None)
+    return hub, ward, municipality
 
 
 def record_view(

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from hiroba.core.input_errors import message_for
+from hiroba.core.models import District, TownBlock
 from hiroba.lib.address import town_block_key
 from hiroba.lib.csvio import read_csv
 from hiroba.lib.errors import InputError
@@ -24,6 +25,8 @@ TOWN_BLOCK_COLUMNS = {
     "district": ["地区", "地区名", "district"],
 }
 MAX_ERRORS_SHOWN = 50
+DISTRICT_NAME_MAX = District._meta.get_field("name").max_length
+TOWN_BLOCK_MAX = TownBlock._meta.get_field("key").max_length
 
 
 @dataclass
@@ -68,11 +71,25 @@ def _parse_row(row, result: ParsedTownBlocks, lines: dict[str, int]) -> None:
     if not district:
         result.errors.append(_("Line {line}: the district is empty.").format(line=row.line))
         return
+    if len(district) > DISTRICT_NAME_MAX:
+        result.errors.append(
+            _("Line {line}: the district name is longer than {max} characters.").format(
+                line=row.line, max=DISTRICT_NAME_MAX
+            )
+        )
+        return
     try:
         key = town_block_key(town, values.get("chome") or None)
     except InputError as error:
         result.errors.append(
             _("Line {line}: {message}").format(line=row.line, message=message_for(error))
+        )
+        return
+    if len(key) > TOWN_BLOCK_MAX:
+        result.errors.append(
+            _("Line {line}: the town block is longer than {max} characters.").format(
+                line=row.line, max=TOWN_BLOCK_MAX
+            )
         )
         return
     previous = result.mapping.get(key)

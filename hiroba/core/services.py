@@ -6,6 +6,8 @@ services re-check what the data itself must satisfy.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -144,8 +146,19 @@ class TownBlockPlan:
         return bool(self.new_districts or self.added or self.moved or self.removed)
 
 
+def _current_mapping(ward: Ward) -> dict[str, str]:
+    return dict(TownBlock.objects.filter(ward=ward).values_list("key", "district__name"))
+
+
+def town_block_fingerprint(ward: Ward) -> str:
+    """A short digest of the ward's current mapping, so that an import confirmed from a preview
+    is refused when the mapping changed in between (someone else imported meanwhile)."""
+    items = sorted(_current_mapping(ward).items())
+    return hashlib.sha256(json.dumps(items, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
 def plan_town_block_import(ward: Ward, mapping: dict[str, str], *, replace: bool) -> TownBlockPlan:
-    existing = dict(TownBlock.objects.filter(ward=ward).values_list("key", "district__name"))
+    existing = _current_mapping(ward)
     known_districts = set(District.objects.filter(ward=ward).values_list("name", flat=True))
     plan = TownBlockPlan(mapping=mapping, replace=replace)
     plan.new_districts = sorted(set(mapping.values()) - known_districts)
@@ -163,13 +176,27 @@ def plan_town_block_import(ward: Ward, mapping: dict[str, str], *, replace: bool
 
 @transaction.atomic
 def import_town_blocks(
-    ward: Ward, mapping: dict[str, str], *, actor, replace: bool
+    ward: Ward,
+    mapping: dict[str, str],
+    *,
+    actor,
+    replace: bool,
+    expected_fingerprint: str | None = None,
 ) -> TownBlockPlan:
     """Apply a 町丁 → 地区 mapping for ``ward`` in one transaction (all rows or none).
 
     With ``replace`` the file is the whole mapping and town blocks missing from it are removed;
-    otherwise rows are added or moved and the rest is kept.
+    otherwise rows are added or moved and the rest is kept. Imports of one ward queue up behind
+    the ward's row; ``expected_fingerprint`` (from the preview) must still match.
     """
+    Ward.objects.select_for_update(no_key=True).only("pk").get(pk=ward.pk)
+    if expected_fingerprint is not None and town_block_fingerprint(ward) != expected_fingerprint:
+        raise TenancyError(
+            _(
+                "The mapping was changed by someone else after your preview. "
+                "Please check the file again."
+            )
+        )
     plan = plan_town_block_import(ward, mapping, replace=replace)
     order = District.objects.filter(ward=ward).count()
     for offset, name in enumerate(plan.new_districts, start=1):

@@ -10,6 +10,7 @@ from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
 
+from hiroba.accounts.choices import Role
 from hiroba.accounts.queries import active_memberships_at
 from hiroba.accounts.scope import get_for_user, scope_for
 from hiroba.core.models import AuditLog, District, Hub, Venue
@@ -45,7 +46,7 @@ def districts_of(hub: Hub) -> QuerySet[District]:
     return districts_in([hub.ward_id])
 
 
-def audit_entries_for_hubs(hub_ids) -> QuerySet[AuditLog]:
+def audit_entries_for_hubs(hub_ids, *, city_wide: bool = False) -> QuerySet[AuditLog]:
     """What a manager of ``hub_ids`` may read: those hubs' entries, ward-level entries of
     their wards, and account events (sign-ins, two-factor) of people while they hold an active
     role there — not what they did before joining or elsewhere."""
@@ -60,11 +61,21 @@ def audit_entries_for_hubs(hub_ids) -> QuerySet[AuditLog]:
     account_events = AuditLog.objects.filter(
         hub__isnull=True, ward__isnull=True, object_type="accounts.user"
     ).filter(Exists(role_then))
-    return audit_entries_in(hub_ids, ward_ids) | account_events
+    entries = audit_entries_in(hub_ids, ward_ids) | account_events
+    if city_wide:  # city administrators also see city-level rows (wards, operators, accounts)
+        cities = Hub.objects.filter(pk__in=hub_ids).values("ward__municipality_id")
+        entries = entries | AuditLog.objects.filter(
+            hub__isnull=True, ward__isnull=True, municipality_id__in=cities
+        )
+    return entries
 
 
-def audit_entries_for(hub: Hub) -> QuerySet[AuditLog]:
-    return audit_entries_for_hubs([hub.pk])
+def audit_entries_for(hub: Hub, user) -> QuerySet[AuditLog]:
+    return audit_entries_for_hubs([hub.pk], city_wide=_is_city_admin_at(user, hub.pk))
+
+
+def _is_city_admin_at(user, hub_id: int) -> bool:
+    return Role.CITY_ADMIN in scope_for(user).roles_at(hub_id)
 
 
 def filter_audit(
@@ -93,9 +104,15 @@ def filter_audit(
 def get_audit_entry_for_user(user, entry_id: int) -> AuditLog:
     """404 unless the entry concerns a hub in the user's reach; 403 without the permission."""
     scope = scope_for(user)
-    if not audit_entries_for_hubs(scope.hub_ids()).filter(pk=entry_id).exists():
+    city_wide = Role.CITY_ADMIN in scope.roles
+    if (
+        not audit_entries_for_hubs(scope.hub_ids(), city_wide=city_wide)
+        .filter(pk=entry_id)
+        .exists()
+    ):
         raise Http404
-    entry = audit_entries_for_hubs(scope.hub_ids(VIEW_AUDIT_LOG)).filter(pk=entry_id).first()
+    allowed = audit_entries_for_hubs(scope.hub_ids(VIEW_AUDIT_LOG), city_wide=city_wide)
+    entry = allowed.filter(pk=entry_id).first()
     if entry is None:
         raise PermissionDenied
     return entry

@@ -63,7 +63,7 @@ def dashboard(request):
         "roles_here": scope.roles_at(hub.pk),
     }
     if scope.can(VIEW_AUDIT_LOG, hub_id=hub.pk):
-        context["recent_entries"] = queries.audit_entries_for(hub)[:8]
+        context["recent_entries"] = queries.audit_entries_for(hub, request.user)[:8]
         context["staff_summary"] = accounts_queries.staff_summary(hub)
     return render(request, "hubs/dashboard.html", context)
 
@@ -239,9 +239,15 @@ def district_edit(request, district_id: int):
     )
 
 
-def _sign_mapping(ward_id: int, mapping: dict[str, str], replace: bool) -> str:
+def _sign_mapping(ward, mapping: dict[str, str], replace: bool) -> str:
     raw = json.dumps(
-        {"ward": ward_id, "replace": replace, "mapping": mapping}, ensure_ascii=False
+        {
+            "ward": ward.pk,
+            "replace": replace,
+            "mapping": mapping,
+            "before": services.town_block_fingerprint(ward),
+        },
+        ensure_ascii=False,
     ).encode()
     return signing.dumps(urlsafe_b64encode(zlib.compress(raw)).decode(), salt=IMPORT_SALT)
 
@@ -266,7 +272,7 @@ def town_block_import(request):
             context["plan"] = services.plan_town_block_import(
                 hub.ward, parsed.mapping, replace=replace
             )
-            context["token"] = _sign_mapping(hub.ward_id, parsed.mapping, replace)
+            context["token"] = _sign_mapping(hub.ward, parsed.mapping, replace)
     return render(request, "hubs/town_block_import.html", context)
 
 
@@ -283,9 +289,17 @@ def town_block_import_confirm(request):
     if data["ward"] != hub.ward_id:
         messages.error(request, _("The preview was for another ward. Please upload again."))
         return redirect("hubs:town-block-import")
-    plan = services.import_town_blocks(
-        hub.ward, data["mapping"], actor=request.user, replace=data["replace"]
-    )
+    try:
+        plan = services.import_town_blocks(
+            hub.ward,
+            data["mapping"],
+            actor=request.user,
+            replace=data["replace"],
+            expected_fingerprint=data["before"],
+        )
+    except services.TenancyError as error:
+        messages.error(request, str(error))
+        return redirect("hubs:town-block-import")
     messages.success(
         request,
         _("Imported: {added} added, {moved} moved, {removed} removed, {new} new districts.").format(
@@ -320,7 +334,7 @@ def _audit_filter_form(request, hub):
 
 def _filtered_entries(request, hub):
     form = _audit_filter_form(request, hub)
-    entries = queries.audit_entries_for(hub)
+    entries = queries.audit_entries_for(hub, request.user)
     if form.is_bound and not form.is_valid():
         return form, entries.none()  # show the error, not a list that ignores the filter
     if form.is_bound:

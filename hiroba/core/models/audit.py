@@ -46,6 +46,14 @@ class AuditLog(models.Model):
     hub = models.ForeignKey(
         "core.Hub", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("hub")
     )
+    municipality = models.ForeignKey(
+        "core.Municipality",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("municipality"),
+    )
     ward = models.ForeignKey(
         "core.Ward", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("ward")
     )

@@ -8,7 +8,13 @@ from hiroba.core import audit, request_context
 from hiroba.core.append_only import purge_allowed
 from hiroba.core.models import AuditLog
 from hiroba.core.models.audit import AuditLogImmutableError
-from hiroba.core.tests.factories import HubFactory, VenueFactory
+from hiroba.core.tests.factories import (
+    DistrictFactory,
+    HubFactory,
+    OrganizationFactory,
+    VenueFactory,
+    WardFactory,
+)
 
 
 @pytest.fixture
@@ -132,3 +138,13 @@ def test_purge_mode_lets_the_retention_purge_and_flush_delete():
         cursor.execute("DELETE FROM core_auditlog")
     with pytest.raises(DatabaseError), purge_allowed(), connection.cursor() as cursor:
         cursor.execute("UPDATE core_auditlog SET action = 'x'")  # updates never
+
+
+def test_rows_know_their_ward_and_city_even_without_a_hub(db):
+    ward = WardFactory()
+    for obj in (ward, DistrictFactory(ward=ward)):
+        row = audit.record("core.ward.updated", actor=None, obj=obj)
+        assert (row.hub, row.ward, row.municipality) == (None, ward, ward.municipality)
+    organisation = OrganizationFactory()
+    row = audit.record("core.organization.created", actor=None, obj=organisation)
+    assert (row.ward, row.municipality) == (None, organisation.municipality)

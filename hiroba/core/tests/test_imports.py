@@ -69,3 +69,13 @@ def test_it_stops_listing_after_fifty_problems():
     parsed = parse_town_block_csv(_csv("町丁,地区\n" + rows))
     assert len(parsed.errors) == 51
     assert parsed.errors[-1] == "…and 30 more problems."
+
+
+def test_overlong_names_are_errors_not_crashes():
+    parsed = parse_town_block_csv(
+        _csv("町丁,地区\nさくら台1丁目," + "長" * 51 + "\n" + "町" * 61 + ",地区\n")
+    )
+    assert parsed.errors == [
+        "Line 2: the district name is longer than 50 characters.",
+        "Line 3: the town block is longer than 60 characters.",
+    ]

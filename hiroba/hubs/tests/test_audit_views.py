@@ -97,3 +97,15 @@ def test_account_events_show_only_while_the_person_has_a_role_here(world, manage
     assert after.pk in shown() and before.pk not in shown()
     Membership.objects.filter(pk=membership.pk).update(is_active=False)
     assert after.pk not in shown()
+
+
+def test_city_level_rows_are_for_city_administrators(world, client):
+    row = audit.record("core.organization.created", actor=None, obj=world.a.hub.operator)
+    foreign = audit.record("core.organization.created", actor=None, obj=world.b.hub.operator)
+    client.force_login(world.a.person(Role.CITY_ADMIN))
+    shown = {e.pk for e in client.get(reverse("hubs:audit-list")).context["page"].object_list}
+    assert row.pk in shown and foreign.pk not in shown
+    assert client.get(reverse("hubs:audit-detail", kwargs={"entry_id": row.pk})).status_code == 200
+    client.force_login(world.a.person(Role.HUB_MANAGER))
+    shown = {e.pk for e in client.get(reverse("hubs:audit-list")).context["page"].object_list}
+    assert row.pk not in shown

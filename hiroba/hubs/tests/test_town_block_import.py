@@ -83,3 +83,14 @@ def test_the_export_imports_back_without_changes(world, manager):
     assert text.splitlines()[0] == "町丁,地区"
     plan = _upload(manager, text, encoding="utf-8").context["plan"]
     assert not plan.has_changes and plan.unchanged == 2
+
+
+def test_a_preview_is_refused_when_someone_else_imported_meanwhile(world, manager):
+    token = _upload(manager).context["token"]
+    DistrictFactory(ward=world.a.ward, name="別の地区")
+    TownBlockFactory(district=District.objects.get(ward=world.a.ward), key="割り込み町1丁目")
+    response = manager.post(reverse("hubs:town-block-import-confirm"), {"token": token})
+    assert response.status_code == 302 and response.url == reverse("hubs:town-block-import")
+    assert set(TownBlock.objects.filter(ward=world.a.ward).values_list("key", flat=True)) == {
+        "割り込み町1丁目"
+    }
