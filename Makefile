@@ -24,6 +24,8 @@ MANAGE := $(RUN) python manage.py
 ADDR ?= 127.0.0.1:8000
 ARGS ?=
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/hiroba
+# Each checkout tests in its own PostgreSQL database, so two checkouts can share one server.
+PG_TEST_DB ?= test_hiroba_$(shell printf '%s' "$(CURDIR)" | cksum | cut -d' ' -f1)
 SQLITE_DB := $(or $(HIROBA_SQLITE_PATH),$(or $(HIROBA_VAR_DIR),var)/hiroba.sqlite3)
 MESSAGES_IGNORE := .venv .tools .git var staticfiles node_modules test-results
 
@@ -72,7 +74,8 @@ test: install ## run the whole test suite on SQLite
 test-postgres: install ## the suite without browser tests on PostgreSQL (POSTGRES_URL=...)
 	@if $(PYTHON) scripts/tcp_probe.py "$(POSTGRES_URL)"; then \
 		echo 'DATABASE_URL=$(POSTGRES_URL) $(RUN) pytest -m "not browser" $(ARGS)'; \
-		DATABASE_URL="$(POSTGRES_URL)" $(RUN) pytest -m "not browser" $(ARGS); \
+		DATABASE_URL="$(POSTGRES_URL)" HIROBA_TEST_DATABASE_NAME="$(PG_TEST_DB)" \
+			$(RUN) pytest -m "not browser" $(ARGS); \
 	else \
 		echo "make test-postgres: SKIPPED, no PostgreSQL server to test against."; \
 		echo "  Start one (user postgres, trust auth) or set POSTGRES_URL=postgres://..."; \

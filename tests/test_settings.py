@@ -11,8 +11,15 @@ ROOT = Path(__file__).resolve().parent.parent
 CHECK = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
 
 
+def _clean_environment() -> dict[str, str]:
+    """The environment without our settings and test-only switches, as on a fresh server."""
+    return {
+        k: v for k, v in os.environ.items() if not k.startswith(("HIROBA_", "DATABASE_", "DJANGO_"))
+    }
+
+
 def _start(settings_module: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("HIROBA_", "DATABASE_"))}
+    clean = _clean_environment()
     clean.update(DJANGO_SETTINGS_MODULE=settings_module, **env)
     return subprocess.run(
         [sys.executable, "-c", CHECK],

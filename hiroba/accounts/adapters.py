@@ -6,15 +6,21 @@ from __future__ import annotations
 import base64
 import hashlib
 import time
+from datetime import timedelta
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core import context
 from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
+from django.utils import timezone
 
 ENCRYPTED_PREFIX = "fernet:"
+FIRST_ENROLMENT_STEPS = frozenset(
+    {"mfa_activate_totp", "mfa_view_recovery_codes", "mfa_download_recovery_codes"}
+)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -24,10 +30,20 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
         """allauth asks for the password again before two-factor changes (ASVS 7.5.1). Someone
-        who signed in moments ago has just proved it, so the first enrolment right after
-        sign-in does not ask twice."""
+        who signed in moments ago and is setting up a first authenticator has just proved it,
+        so that one step does not ask twice; every other change still does."""
         required = super().is_reauthentication_required(app=app, **kwargs)
-        return required and not self._authenticated_moments_ago()
+        return required and not (self._first_enrolment() and self._authenticated_moments_ago())
+
+    def _first_enrolment(self) -> bool:
+        """Setting up the first authenticator and then reading its new recovery codes."""
+        request = self.request or context.request
+        match = getattr(request, "resolver_match", None)
+        if match is None or match.url_name not in FIRST_ENROLMENT_STEPS:
+            return False
+        recent = timezone.now() - timedelta(seconds=settings.ACCOUNT_REAUTHENTICATION_TIMEOUT)
+        older = Authenticator.objects.filter(user=request.user, created_at__lt=recent)
+        return not older.exists()
 
     def _authenticated_moments_ago(self) -> bool:
         request = self.request or context.request

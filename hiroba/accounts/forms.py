@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from hiroba.accounts.choices import HUB_ROLES, Role
 from hiroba.core.forms import CleanCharField, KanaField, NormalisedEmailField
+from hiroba.core.models import Ward
 from hiroba.lib.kana import nfkc
 
 
@@ -100,3 +101,33 @@ class ReauthenticateForm(_TypedCodeMixin, mfa_base_forms.ReauthenticateForm):
 
 class ActivateTOTPForm(_TypedCodeMixin, mfa_totp_forms.ActivateTOTPForm):
     pass
+
+
+class CityAccountInviteForm(forms.Form):
+    """A ward official (at a ward) or a city administrator (for the city)."""
+
+    full_name = CleanCharField(label=pgettext_lazy("person", "Name"), max_length=60)
+    full_name_kana = KanaField(
+        label=pgettext_lazy("person", "Name (kana)"), max_length=120, required=False
+    )
+    email = NormalisedEmailField(label=_("E-mail"))
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[(r.value, r.label) for r in (Role.WARD_OFFICIAL, Role.CITY_ADMIN)],
+    )
+    ward = forms.ModelChoiceField(
+        label=_("Ward"),
+        queryset=Ward.objects.none(),
+        required=False,
+        help_text=_("For ward officials."),
+    )
+
+    def __init__(self, *args, wards, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ward"].queryset = wards
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("role") == Role.WARD_OFFICIAL and not cleaned.get("ward"):
+            self.add_error("ward", _("Choose the ward of the ward official."))
+        return cleaned

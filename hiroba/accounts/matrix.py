@@ -19,6 +19,7 @@ CHECK_WORDS = {
     "hub": "at the current hub",
     "object": "on the object (404 outside reach, 403 without permission)",
     "any": "at any hub in reach",
+    "staff": "any active role",
 }
 
 
@@ -100,9 +101,11 @@ def _render_markdown() -> str:
         "",
         "## Staff URLs",
         "",
-        "Every URL under `/staff/` declares its permission with `@staff_view`. A test walks",
-        "each URL for each role with the role's own hub's objects (expecting the matrix",
-        "above) and with another municipality's objects (expecting 404 for everyone).",
+        "Every URL under `/staff/` declares its permission with `@staff_view`.",
+        "`tests/test_permission_matrix.py` walks each URL for each role with objects of the",
+        "role's own hub (expecting the matrix above), of another municipality (404 for",
+        "everyone) and of another hub in the same ward (404 for hub roles, except ward-wide",
+        "objects such as districts).",
         "",
         "| URL | Name | Permission | Checked |",
         "| --- | --- | --- | --- |",

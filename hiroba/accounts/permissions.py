@@ -28,9 +28,17 @@ MANAGE_STAFF = rbac.define(
     [Role.CITY_ADMIN, Role.HUB_MANAGER],
     personal_data=True,
 )
+MANAGE_CITY_ACCOUNTS = rbac.define(
+    "accounts.manage_city_accounts",
+    _("Add and remove ward officials and city administrators"),
+    [Role.CITY_ADMIN],
+    personal_data=True,
+)
+
 CHECK_HUB = "hub"  # the permission must hold at the current hub
 CHECK_OBJECT = "object"  # the view loads its object with get_for_user(..., permission)
 CHECK_ANY = "any"  # the permission must hold somewhere in the user's reach
+CHECK_STAFF = "staff"  # any active role will do (the dashboard, even before a hub exists)
 
 
 def staff_view(permission: str, *, check: str = CHECK_HUB):
@@ -40,7 +48,7 @@ def staff_view(permission: str, *, check: str = CHECK_HUB):
     The permission and check are kept on the view so the permission matrix test can read them.
     """
     rbac.get(permission)  # fail at import time on a typo
-    if check not in (CHECK_HUB, CHECK_OBJECT, CHECK_ANY):
+    if check not in (CHECK_HUB, CHECK_OBJECT, CHECK_ANY, CHECK_STAFF):
         raise ValueError(f"Unknown check {check!r}")
 
     def decorator(view):

@@ -6,13 +6,14 @@ from allauth.mfa.models import Authenticator
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Count, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from hiroba.accounts.choices import MFA_REQUIRED_ROLES
 from hiroba.accounts.models import Membership
 from hiroba.accounts.permissions import VIEW_STAFF
 from hiroba.accounts.scope import get_for_user, scope_for
-from hiroba.core.models import Hub
+from hiroba.core.models import Hub, Municipality, Ward
 
 
 def memberships_at(hub: Hub) -> QuerySet[Membership]:
@@ -86,3 +87,33 @@ def people_ever_at(hub: Hub) -> list[tuple[int, str]]:
         .distinct()
         .order_by("user__full_name")
     )
+
+
+def _city_level(queryset):
+    return queryset.filter(hub__isnull=True).annotate(
+        city_id=Coalesce("municipality_id", "ward__municipality_id")
+    )
+
+
+def city_memberships(user, permission: str) -> QuerySet[Membership]:
+    """Ward officials and city administrators of the cities where ``user`` has ``permission``."""
+    cities = scope_for(user).municipality_ids(permission)
+    return (
+        _city_level(Membership.objects.select_related("user", "ward", "municipality"))
+        .filter(city_id__in=cities)
+        .order_by("-is_active", "role", "ward__code", "user__full_name_kana")
+    )
+
+
+def get_city_membership_for_user(user, pk: int, permission: str) -> Membership:
+    """A ward- or city-level membership: 404 outside the user's cities, 403 without permission."""
+    queryset = _city_level(Membership.objects.select_related("user", "ward", "municipality"))
+    return get_for_user(queryset, user, pk, permission, municipality_field="city_id")
+
+
+def administered_cities(user, permission: str) -> list[Municipality]:
+    return list(Municipality.objects.filter(pk__in=scope_for(user).municipality_ids(permission)))
+
+
+def wards_of(cities) -> QuerySet[Ward]:
+    return Ward.objects.filter(municipality__in=cities).select_related("municipality")

@@ -24,10 +24,15 @@ _CACHE_ATTR = "_hiroba_scope"
 
 
 class AccessScope:
+    """Hubs, wards and cities a user reaches, per role. A role's reach is its place: a hub (with
+    the satellites of a main hub), a ward (every hub in it) or a city (every ward and hub)."""
+
     def __init__(self, user: Any) -> None:
         self.user = user
+        self.held: frozenset[Role] = frozenset()
         self.hubs_by_role: dict[Role, set[int]] = defaultdict(set)
         self.wards_by_role: dict[Role, set[int]] = defaultdict(set)
+        self.cities_by_role: dict[Role, set[int]] = defaultdict(set)
         if user is not None and user.is_authenticated and user.is_active:
             self._load(user)
 
@@ -35,70 +40,78 @@ class AccessScope:
         memberships = list(
             Membership.objects.active()
             .filter(user=user)
-            .values_list("role", "hub_id", "ward_id", "municipality_id")
+            .values_list("role", "hub_id", "ward_id", "ward__municipality_id", "municipality_id")
         )
         if not memberships:
             return
+        self.held = frozenset(Role(role) for role, *_place in memberships)
         hubs = list(Hub.objects.values_list("id", "parent_id", "ward_id", "ward__municipality_id"))
-        ward_of = {hub_id: ward_id for hub_id, _p, ward_id, _m in hubs}
-        for role, hub_id, ward_id, municipality_id in memberships:
-            reached = {
-                h
+        for role_value, hub_id, ward_id, ward_city, city_id in memberships:
+            reached = [
+                (h, w, m)
                 for h, parent, w, m in hubs
                 if h == hub_id
                 or (hub_id and parent == hub_id)
                 or (ward_id and w == ward_id)
-                or (municipality_id and m == municipality_id)
-            }
-            self.hubs_by_role[Role(role)] |= reached
-            wards = {ward_of[h] for h in reached}
-            if ward_id:
-                wards.add(ward_id)
-            self.wards_by_role[Role(role)] |= wards
+                or (city_id and m == city_id)
+            ]
+            role = Role(role_value)
+            self.hubs_by_role[role] |= {h for h, _w, _m in reached}
+            self.wards_by_role[role] |= {w for _h, w, _m in reached} | ({ward_id} - {None})
+            self.cities_by_role[role] |= {m for _h, _w, m in reached} | (
+                {ward_city, city_id} - {None}
+            )
 
     # -- questions -------------------------------------------------------------------------
     @property
     def roles(self) -> frozenset[Role]:
-        return frozenset(role for role, hubs in self.hubs_by_role.items() if hubs) | frozenset(
-            role for role, wards in self.wards_by_role.items() if wards
-        )
+        """Every role the user holds, even where its place has no hub yet."""
+        return self.held
 
     @property
     def is_staff(self) -> bool:
-        return bool(self.roles)
+        return bool(self.held)
 
     @property
     def requires_mfa(self) -> bool:
-        return bool(self.roles & MFA_REQUIRED_ROLES)
+        return bool(self.held & MFA_REQUIRED_ROLES)
 
     def hub_ids(self, permission: str | None = None) -> frozenset[int]:
-        roles = self._roles_for(permission)
-        return frozenset().union(*(self.hubs_by_role[r] for r in roles)) if roles else frozenset()
+        return self._union(self.hubs_by_role, permission)
 
     def ward_ids(self, permission: str | None = None) -> frozenset[int]:
-        roles = self._roles_for(permission)
-        return frozenset().union(*(self.wards_by_role[r] for r in roles)) if roles else frozenset()
+        return self._union(self.wards_by_role, permission)
+
+    def municipality_ids(self, permission: str | None = None) -> frozenset[int]:
+        return self._union(self.cities_by_role, permission)
 
     def can(
-        self, permission: str, *, hub_id: int | None = None, ward_id: int | None = None
+        self,
+        permission: str,
+        *,
+        hub_id: int | None = None,
+        ward_id: int | None = None,
+        municipality_id: int | None = None,
     ) -> bool:
         if hub_id is not None:
             return hub_id in self.hub_ids(permission)
         if ward_id is not None:
             return ward_id in self.ward_ids(permission)
-        return bool(self.hub_ids(permission) or self.ward_ids(permission))
+        if municipality_id is not None:
+            return municipality_id in self.municipality_ids(permission)
+        return bool(self._roles_for(permission))
 
     def roles_at(self, hub_id: int) -> frozenset[Role]:
         return frozenset(role for role, hubs in self.hubs_by_role.items() if hub_id in hubs)
 
     def _roles_for(self, permission: str | None) -> list[Role]:
-        held = list(self.hubs_by_role) + [
-            r for r in self.wards_by_role if r not in self.hubs_by_role
-        ]
         if permission is None:
-            return held
+            return list(self.held)
         allowed = rbac.roles_with(permission)
-        return [role for role in held if role in allowed]
+        return [role for role in self.held if role in allowed]
+
+    def _union(self, by_role: dict[Role, set[int]], permission: str | None) -> frozenset[int]:
+        return frozenset().union(*(by_role[role] for role in self._roles_for(permission)))
 
 
 def scope_for(user: Any) -> AccessScope:
@@ -122,22 +135,32 @@ def get_for_user(
     pk: Any,
     permission: str,
     *,
-    hub_field: str | None = "hub_id",
+    hub_field: str = "hub_id",
     ward_field: str | None = None,
+    municipality_field: str | None = None,
 ) -> M:
     """Fetch one row by id within the user's reach: 404 outside it, 403 without permission.
 
-    Rows are matched on ``hub_field`` (the id of the hub they belong to) or, for ward-level rows,
-    on ``ward_field``.
+    Rows are matched on ``hub_field`` (the id of the hub they belong to) or, for ward- or
+    city-level rows, on ``ward_field`` / ``municipality_field``.
     """
     scope = scope_for(user)
-    if ward_field:
+    if municipality_field:
+        field, reach, check = municipality_field, scope.municipality_ids(), "municipality_id"
+    elif ward_field:
         field, reach, check = ward_field, scope.ward_ids(), "ward_id"
     else:
         field, reach, check = hub_field, scope.hub_ids(), "hub_id"
     obj = queryset.filter(pk=pk, **{f"{field}__in": reach}).first() if reach else None
     if obj is None:
         raise Http404
-    if not scope.can(permission, **{check: getattr(obj, field)}):
+    if not scope.can(permission, **{check: _value(obj, field)}):
         raise PermissionDenied
+    return obj
+
+
+def _value(obj, field: str):
+    """``field`` may follow relations with "__", like a queryset lookup."""
+    for part in field.split("__"):
+        obj = getattr(obj, part)
     return obj

@@ -145,25 +145,36 @@ def _lock_hub(hub_id: int) -> None:
     Hub.objects.select_for_update(no_key=True).only("pk").get(pk=hub_id)
 
 
+def _lock_municipality(municipality_id: int) -> None:
+    Municipality.objects.select_for_update(no_key=True).only("pk").get(pk=municipality_id)
+
+
 def _lock_for_role_change(membership: Membership) -> Membership:
-    """Role changes at one hub queue up behind the hub's row, so two people cannot each remove
-    "the other" manager at the same moment (docs/concurrency.md, rule 2). Lock order: hub, then
-    membership."""
+    """Role changes at one hub (or one city) queue up behind the hub's (city's) row, so two
+    people cannot each remove "the other" manager at the same moment (docs/concurrency.md,
+    rule 2). Lock order: the place, then the membership."""
     if membership.hub_id:
         _lock_hub(membership.hub_id)
+    elif membership.municipality_id:
+        _lock_municipality(membership.municipality_id)
     return Membership.objects.select_for_update(no_key=True).get(pk=membership.pk)
 
 
 def _check_keeps_manager(membership: Membership) -> None:
-    if membership.role != Role.HUB_MANAGER or not membership.is_active:
+    """A hub keeps at least one manager and a city at least one administrator."""
+    if not membership.is_active:
         return
-    others = (
-        Membership.objects.active()
-        .filter(hub=membership.hub, role=Role.HUB_MANAGER)
-        .exclude(pk=membership.pk)
-    )
-    if not others.exists():
-        raise AccountError(_("A hub needs at least one manager. Appoint another manager first."))
+    if membership.role == Role.HUB_MANAGER:
+        place = {"hub": membership.hub_id}
+        message = _("A hub needs at least one manager. Appoint another manager first.")
+    elif membership.role == Role.CITY_ADMIN:
+        place = {"municipality": membership.municipality_id}
+        message = _("A city needs at least one administrator. Add another one first.")
+    else:
+        return
+    others = Membership.objects.active().filter(role=membership.role, **place)
+    if not others.exclude(pk=membership.pk).exists():
+        raise AccountError(message)
 
 
 @transaction.atomic

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import time
 
+from allauth.account import signals as account_signals
 from allauth.mfa import signals as mfa_signals
 from axes.signals import user_locked_out
+from axes.utils import reset as axes_reset
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
@@ -74,3 +76,20 @@ def on_authenticator_reset(sender, request, user, authenticator, **kwargs):
 @receiver(mfa_signals.authentication_failed)
 def on_mfa_failed(sender, request, user, authenticator=None, **kwargs):
     audit.record("accounts.mfa.failed", actor=None, obj=user)
+
+
+@receiver(account_signals.password_changed)
+def on_password_changed(sender, request, user, **kwargs):
+    audit.record("accounts.password.changed", actor=user, obj=user)
+
+
+@receiver(account_signals.password_set)
+def on_password_set(sender, request, user, **kwargs):
+    audit.record("accounts.password.set", actor=user, obj=user)
+
+
+@receiver(account_signals.password_reset)
+def on_password_reset(sender, request, user, **kwargs):
+    # Whoever could reset the password by e-mail may sign in again at once: lift a lockout.
+    axes_reset(username=user.email)
+    audit.record("accounts.password.reset", actor=None, obj=user)

@@ -14,6 +14,7 @@ from hiroba.accounts import queries, services
 from hiroba.accounts.choices import Role
 from hiroba.accounts.context import current_hub, reachable_hubs, set_current_hub
 from hiroba.accounts.forms import (
+    CityAccountInviteForm,
     MembershipRoleForm,
     ProfileForm,
     StaffInviteForm,
@@ -22,6 +23,7 @@ from hiroba.accounts.forms import (
 from hiroba.accounts.permissions import (
     CHECK_ANY,
     CHECK_OBJECT,
+    MANAGE_CITY_ACCOUNTS,
     MANAGE_STAFF,
     USE_CONSOLE,
     VIEW_STAFF,
@@ -222,3 +224,78 @@ def switch_hub(request):
     ):
         target = reverse("hubs:dashboard")
     return redirect_after_post(request, target)
+
+
+# -- ward officials and city administrators ---------------------------------------------------
+@staff_view(MANAGE_CITY_ACCOUNTS, check=CHECK_ANY)
+def city_accounts(request):
+    memberships = list(queries.city_memberships(request.user, MANAGE_CITY_ACCOUNTS))
+    locked = queries.locked_emails([m.user.email for m in memberships])
+    with_mfa = queries.user_ids_with_totp([m.user_id for m in memberships])
+    rows = [
+        {"membership": m, "locked": m.user.email in locked, "mfa": m.user_id in with_mfa}
+        for m in memberships
+    ]
+    return render(request, "accounts/city_accounts.html", {"rows": rows})
+
+
+@staff_view(MANAGE_CITY_ACCOUNTS, check=CHECK_ANY)
+def city_account_invite(request):
+    cities = queries.administered_cities(request.user, MANAGE_CITY_ACCOUNTS)
+    form = CityAccountInviteForm(request.POST or None, wards=queries.wards_of(cities))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        role = Role(data["role"])
+        place = data["ward"] if role == Role.WARD_OFFICIAL else cities[0]
+        try:
+            membership = services.invite(
+                place,
+                actor=request.user,
+                base_url=request.build_absolute_uri("/"),
+                email=data["email"],
+                full_name=data["full_name"],
+                full_name_kana=data["full_name_kana"],
+                role=role,
+            )
+        except services.AccountError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("{name} was added as {role}.").format(
+                    name=membership.user, role=membership.get_role_display()
+                ),
+            )
+            return redirect_after_post(request, reverse("accounts:city-accounts"))
+    return render(request, "accounts/city_account_invite.html", {"form": form, "cities": cities})
+
+
+def _city_membership_action(request, city_membership_id: int, action):
+    membership = queries.get_city_membership_for_user(
+        request.user, city_membership_id, MANAGE_CITY_ACCOUNTS
+    )
+    try:
+        messages.success(request, action(membership))
+    except services.AccountError as error:
+        messages.error(request, str(error))
+    return redirect_after_post(request, reverse("accounts:city-accounts"))
+
+
+@require_POST
+@staff_view(MANAGE_CITY_ACCOUNTS, check=CHECK_OBJECT)
+def city_account_deactivate(request, city_membership_id: int):
+    def deactivate(membership):
+        services.deactivate_membership(membership, actor=request.user)
+        return _("The role was removed.")
+
+    return _city_membership_action(request, city_membership_id, deactivate)
+
+
+@require_POST
+@staff_view(MANAGE_CITY_ACCOUNTS, check=CHECK_OBJECT)
+def city_account_reactivate(request, city_membership_id: int):
+    def reactivate(membership):
+        services.reactivate_membership(membership, actor=request.user)
+        return _("The role was restored.")
+
+    return _city_membership_action(request, city_membership_id, reactivate)

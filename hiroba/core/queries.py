@@ -13,16 +13,6 @@ from django.db.models import Count, Q, QuerySet
 from hiroba.core.models import AuditLog, District, Hub, TownBlock, Venue, Ward
 
 
-def hubs_in(hub_ids: Collection[int]) -> QuerySet[Hub]:
-    return Hub.objects.filter(pk__in=hub_ids).select_related(
-        "ward__municipality", "operator", "parent"
-    )
-
-
-def wards_in(ward_ids: Collection[int]) -> QuerySet[Ward]:
-    return Ward.objects.filter(pk__in=ward_ids).select_related("municipality")
-
-
 def venues_in(hub_ids: Collection[int]) -> QuerySet[Venue]:
     return Venue.objects.filter(hub_id__in=hub_ids).select_related("hub", "district")
 
@@ -46,11 +36,6 @@ def town_block_mapping(ward: Ward) -> list[tuple[str, str]]:
         .order_by("district__sort_order", "key")
         .values_list("key", "district__name")
     )
-
-
-def district_for_town_block(ward: Ward, key: str) -> District | None:
-    block = TownBlock.objects.filter(ward=ward, key=key).select_related("district").first()
-    return block.district if block else None
 
 
 def audit_entries_in(

@@ -7,6 +7,7 @@ log records the IP address and request id of every change made by a service func
 from __future__ import annotations
 
 import ipaddress
+import re
 import secrets
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -50,6 +51,18 @@ def _valid_ip(value: str | None) -> str | None:
         return None
 
 
+REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{1,32}$")
+
+
+def _proxy_request_id(request: HttpRequest) -> str:
+    """The id our own proxy gave the request (nginx's $request_id), so its log line matches the
+    audit row; a value sent by an arbitrary client is ignored."""
+    value = request.META.get("HTTP_X_REQUEST_ID", "")
+    if settings.TRUSTED_PROXY_COUNT and REQUEST_ID.match(value):
+        return value
+    return ""
+
+
 def client_ip_for_axes(request: HttpRequest) -> str:
     # django-axes wants a string; an unknown address is grouped under one key.
     return client_ip(request) or "0.0.0.0"  # noqa: S104
@@ -57,7 +70,7 @@ def client_ip_for_axes(request: HttpRequest) -> str:
 
 def bind(request: HttpRequest):
     """Set the facts for this request; returns the token to reset them with."""
-    request_id = request.META.get("HTTP_X_REQUEST_ID", "")[:32] or secrets.token_hex(8)
+    request_id = _proxy_request_id(request) or secrets.token_hex(8)
     request.request_id = request_id
     facts = RequestFacts(client_ip(request), request_id, request.path[:200])
     return _current.set(facts)

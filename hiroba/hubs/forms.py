@@ -45,6 +45,16 @@ class HubForm(forms.Form):
         label=_("Contract term (fiscal years)"), min_value=1, max_value=10
     )
 
+    CONTRACT_FIELDS = ("contract_start_fiscal_year", "contract_term_years")
+
+    def __init__(self, *args, contract_editable: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not contract_editable:
+            # Disabled fields keep their initial value whatever is posted.
+            for name in self.CONTRACT_FIELDS:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Set by the city.")
+
 
 class VenueForm(forms.Form):
     name = CleanCharField(label=_("Name"), max_length=100)

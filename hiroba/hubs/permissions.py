@@ -7,6 +7,11 @@ VIEW_HUB = rbac.define("hubs.view_hub", _("See the hub's profile and venues"), l
 CHANGE_HUB = rbac.define(
     "hubs.change_hub", _("Edit the hub's profile"), [Role.CITY_ADMIN, Role.HUB_MANAGER]
 )
+CHANGE_CONTRACT = rbac.define(
+    "hubs.change_contract",
+    _("Set the hub's contract term (a matter between the city and the operator)"),
+    [Role.CITY_ADMIN],
+)
 MANAGE_VENUES = rbac.define(
     "hubs.manage_venues", _("Add, edit and stop using venues"), [Role.CITY_ADMIN, Role.HUB_MANAGER]
 )

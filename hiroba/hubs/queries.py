@@ -42,6 +42,11 @@ def venues_of(hub: Hub) -> QuerySet[Venue]:
     return venues_in([hub.pk])
 
 
+def venues_in_district(district: District, user) -> QuerySet[Venue]:
+    """Venues in a district, of the hubs the user reaches (other hubs' sites stay private)."""
+    return venues_in(scope_for(user).hub_ids()).filter(district=district)
+
+
 def districts_of(hub: Hub) -> QuerySet[District]:
     return districts_in([hub.ward_id])
 
@@ -85,14 +90,11 @@ def filter_audit(
     actor_id: int | None = None,
     date_from=None,
     date_to=None,
-    object_type: str = "",
 ) -> QuerySet[AuditLog]:
     if action:
         entries = entries.filter(Q(action=action) | Q(action__startswith=action + "."))
     if actor_id:
         entries = entries.filter(actor_id=actor_id)
-    if object_type:
-        entries = entries.filter(object_type=object_type)
     tz = timezone.get_current_timezone()
     if date_from:
         entries = entries.filter(created_at__gte=datetime.combine(date_from, time.min, tz))

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from hiroba.accounts import queries as accounts_queries
 from hiroba.accounts.context import current_hub
-from hiroba.accounts.permissions import CHECK_OBJECT, USE_CONSOLE, staff_view
+from hiroba.accounts.permissions import CHECK_OBJECT, CHECK_STAFF, USE_CONSOLE, staff_view
 from hiroba.accounts.scope import scope_for
 from hiroba.core import audit, services
 from hiroba.core.htmx import redirect_after_post, template_for
@@ -33,6 +33,7 @@ from hiroba.hubs.forms import (
     VenueForm,
 )
 from hiroba.hubs.permissions import (
+    CHANGE_CONTRACT,
     CHANGE_HUB,
     MANAGE_DISTRICTS,
     MANAGE_VENUES,
@@ -48,10 +49,12 @@ IMPORT_SALT = "hiroba.hubs.townblock-import"
 
 
 # -- dashboard ------------------------------------------------------------------------------
-@staff_view(USE_CONSOLE)
+@staff_view(USE_CONSOLE, check=CHECK_STAFF)
 def dashboard(request):
     hub = current_hub(request)
     scope = scope_for(request.user)
+    if hub is None:  # e.g. a new city administrator before any hub is set up
+        return render(request, "hubs/no_hub.html", {"roles": scope.roles})
     today = timezone.localdate()
     context = {
         "hub": hub,
@@ -97,7 +100,8 @@ def hub_detail(request, hub_id: int):
 def hub_edit(request, hub_id: int):
     hub = queries.get_hub_for_user(request.user, hub_id, CHANGE_HUB)
     initial = {name: getattr(hub, name) for name in services.HUB_EDITABLE_FIELDS}
-    form = HubForm(request.POST or None, initial=initial)
+    contract_editable = scope_for(request.user).can(CHANGE_CONTRACT, hub_id=hub.pk)
+    form = HubForm(request.POST or None, initial=initial, contract_editable=contract_editable)
     if request.method == "POST" and form.is_valid():
         services.update_hub(hub, actor=request.user, **form.cleaned_data)
         messages.success(request, _("The hub profile was saved."))
@@ -192,7 +196,7 @@ def district_detail(request, district_id: int):
         {
             "district": district,
             "town_blocks": town_blocks_of(district),
-            "venues": district.venues.select_related("hub"),
+            "venues": queries.venues_in_district(district, request.user),
             "can_manage": scope_for(request.user).can(MANAGE_DISTRICTS, ward_id=district.ward_id),
         },
     )

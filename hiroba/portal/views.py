@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from hiroba.core.queries import public_hubs
 
 
-@require_GET
+@require_safe
 def home(request):
     return render(request, "portal/home.html", {"hubs": public_hubs()})
 
 
-@require_GET
+@require_safe
 def hub_page(request, hub_id: int):
     hub = public_hubs().filter(pk=hub_id).first()
     if hub is None:

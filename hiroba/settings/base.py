@@ -106,6 +106,11 @@ def _database_from_env() -> dict:
     if url:
         config = dj_database_url.parse(url, conn_max_age=env_int("HIROBA_DB_CONN_MAX_AGE", 60))
         config["CONN_HEALTH_CHECKS"] = True
+        # Tests create and drop their own database; two checkouts sharing a server need
+        # different names (the Makefile derives one from the checkout's path).
+        test_name = env_str("HIROBA_TEST_DATABASE_NAME", "")
+        if test_name:
+            config["TEST"] = {"NAME": test_name}
         if config["ENGINE"] == "django.db.backends.postgresql":
             # Waiting on a row lock longer than this is a bug, not load: fail and log it.
             config.setdefault("OPTIONS", {})["options"] = "-c lock_timeout=5000"

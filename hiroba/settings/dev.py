@@ -7,6 +7,8 @@ from hiroba.lib.env import env_bool, env_secret
 from .base import *  # noqa: F403
 
 DEBUG = env_bool("HIROBA_DEBUG", True)
+if DEMO_MODE and not DEBUG:  # noqa: F405
+    raise ImproperlyConfigured("HIROBA_DEMO needs HIROBA_DEBUG: demo mode relaxes two-factor.")
 SECRET_KEY = env_secret("HIROBA_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:

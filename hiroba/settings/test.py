@@ -4,6 +4,7 @@ from .base import *  # noqa: F403
 from .base import MIDDLEWARE
 
 DEBUG = False
+TESTING = True  # lets seed_demo run in tests (it refuses to outside DEBUG or demo mode)
 DEMO_MODE = False
 SECRET_KEY = "test-only-key-" + "x" * 40
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from hiroba.accounts.choices import ROLE_LEVEL, Role, ScopeLevel
 
@@ -60,11 +59,6 @@ def world(db) -> World:
     return World(make_tenant("A"), make_tenant("B"))
 
 
-@pytest.fixture
-def tenant_a(world) -> Tenant:
-    return world.a
-
-
 def pytest_collection_modifyitems(config, items):
     """Skip PostgreSQL-only tests on SQLite with a visible reason."""
     if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
@@ -97,8 +91,3 @@ def english():
 
     with translation.override("en"):
         yield
-
-
-@pytest.fixture
-def is_postgres() -> bool:
-    return connection.vendor == "postgresql"

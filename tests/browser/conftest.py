@@ -25,11 +25,6 @@ from playwright.sync_api import sync_playwright
 
 from .helpers import totp_now
 
-# Playwright's sync API runs an asyncio event loop in the main thread; Django refuses ORM calls
-# from a thread with a running loop unless this is set. The live server answers in its own
-# thread, so this only concerns the test code's own queries and factories.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 CHROMIUM = os.environ.get("HIROBA_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -112,13 +107,26 @@ def _screenshot_pages(request, context, number: int) -> None:
 
 
 # -- browser fixtures -------------------------------------------------------------------------
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
-    """One Chromium for the whole run; each test gets a fresh context (a new profile)."""
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    """One Chromium for the browser tests; each test gets a fresh context (a new profile).
+
+    Playwright's sync API keeps an asyncio event loop running in the main thread, and Django
+    refuses ORM calls from such a thread unless DJANGO_ALLOW_ASYNC_UNSAFE is set. Both live
+    only as long as this package's tests, so neither leaks into other tests or the processes
+    they start."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture

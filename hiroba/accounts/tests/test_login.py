@@ -1,7 +1,10 @@
 """Sign-in over HTTP: full-width input, lockout, audit rows, switched-off allauth pages.
 (The browser tests in tests/browser cover the same flows in Chromium.)"""
 
+import pyotp
 import pytest
+from allauth.account import signals as account_signals
+from django.core.cache import cache
 from django.urls import reverse
 
 from hiroba.accounts.choices import Role
@@ -83,3 +86,51 @@ def test_logout_is_recorded(client, person):
     _login(client, person.email)
     client.post(reverse("account_logout"))
     assert AuditLog.objects.filter(action="accounts.logout.done", actor=person).exists()
+
+
+def test_a_password_reset_lifts_the_lockout_and_is_audited(client, person, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, person.email, "wrong password 123")
+    assert _login(client, person.email).status_code == 429
+    account_signals.password_reset.send(sender=type(person), request=None, user=person)
+    assert _login(client, person.email).status_code == 302
+    assert AuditLog.objects.filter(
+        action="accounts.password.reset", object_id=str(person.pk)
+    ).exists()
+
+
+def test_changing_the_password_is_audited(client, person):
+    _login(client, person.email)
+    new = "another long password 2026"
+    response = client.post(
+        "/accounts/password/change/",
+        {"oldpassword": TEST_PASSWORD, "password1": new, "password2": new},
+    )
+    assert response.status_code == 302
+    assert AuditLog.objects.filter(action="accounts.password.changed", actor=person).exists()
+
+
+def test_two_factor_changes_ask_for_the_password_even_right_after_sign_in(client, db):
+    secret = pyotp.random_base32()
+    person = MembershipFactory(
+        user=UserFactory(email="taro@example.jp", totp=secret), role=Role.HUB_STAFF
+    ).user
+    client.post(LOGIN, {"login": person.email, "password": TEST_PASSWORD})
+    client.post("/accounts/2fa/authenticate/", {"code": pyotp.TOTP(secret).now()})
+    assert client.get("/staff/").status_code == 200  # fully signed in, moments ago
+    response = client.get("/accounts/2fa/totp/deactivate/")
+    assert response.status_code == 302 and response.url.startswith("/accounts/reauthenticate/")
+
+
+def test_many_failures_from_one_address_are_throttled_across_accounts(client, person, settings):
+    """Per-IP throttling (allauth) backs the per-account lockout (axes): guessing one password
+    for many accounts from one address is slowed down too (docs/decisions/0004)."""
+    settings.ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip,10/5m/key"}
+    cache.clear()
+    for number in range(20):
+        _login(client, f"nobody{number}@example.jp", "guess guess 123")
+    # Now even the right password of a real account is refused from this address for a while.
+    response = _login(client, person.email)
+    assert response.status_code == 200
+    assert "ログイン失敗が連続しています" in str(response.context["form"].non_field_errors())
+    assert client.get("/staff/").status_code == 302

@@ -110,8 +110,8 @@ def test_the_database_refuses_changes_made_with_raw_sql(entry, statement):
     assert AuditLog.objects.get(pk=entry.pk).action == "core.hub.updated"
 
 
-def test_views_of_sensitive_records_name_field_groups_not_values(db):
-    audit.register_actions({"core.venue.viewed": "Venue viewed"})
+def test_views_of_sensitive_records_name_field_groups_not_values(db, monkeypatch):
+    monkeypatch.setitem(audit._ACTIONS, "core.venue.viewed", "Venue viewed")
     venue = VenueFactory(address="横浜市はなみずき区さくら台1-2-3")
     row = audit.record_view(venue, actor=UserFactory(), fields=("contact",))
     assert row.action == "core.venue.viewed"
@@ -148,3 +148,15 @@ def test_rows_know_their_ward_and_city_even_without_a_hub(db):
     organisation = OrganizationFactory()
     row = audit.record("core.organization.created", actor=None, obj=organisation)
     assert (row.ward, row.municipality) == (None, organisation.municipality)
+
+
+@pytest.mark.parametrize(
+    ("proxies", "header", "kept"),
+    [(1, "abc-123", True), (0, "abc-123", False), (1, "<script>", False), (1, "x" * 40, False)],
+)
+def test_request_ids_come_only_from_our_own_proxy(settings, proxies, header, kept):
+    settings.TRUSTED_PROXY_COUNT = proxies
+    request = RequestFactory().get("/", HTTP_X_REQUEST_ID=header)
+    token = request_context.bind(request)
+    request_context.unbind(token)
+    assert (request.request_id == header) is kept

@@ -4,6 +4,7 @@ from django.core.management import CommandError, call_command
 
 from hiroba.accounts.demo import DEMO_TOTP_SECRET
 from hiroba.accounts.models import Membership
+from hiroba.core import demodata
 from hiroba.core.models import Hub, TownBlock, Ward
 
 
@@ -58,3 +59,22 @@ def test_the_demo_mfa_account_can_sign_in_with_its_printed_secret(db, client):
     assert response.url == "/accounts/2fa/authenticate/"
     client.post("/accounts/2fa/authenticate/", {"code": pyotp.TOTP(DEMO_TOTP_SECRET).now()})
     assert client.get("/staff/").status_code == 200
+
+
+def test_it_refuses_to_run_outside_debug_and_demo_mode(db, settings):
+    settings.DEBUG = False
+    settings.DEMO_MODE = False
+    settings.TESTING = False
+    with pytest.raises(CommandError, match="published passwords"):
+        call_command("seed_demo")
+    assert not Hub.objects.exists()
+
+
+def test_a_failing_step_leaves_nothing_behind(db, monkeypatch):
+    def broken(ctx):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setitem(demodata._STEPS, "zz.broken", demodata.DemoStep("zz.broken", 99, broken))
+    with pytest.raises(RuntimeError):
+        call_command("seed_demo", "--quiet-logins")
+    assert not Hub.objects.exists() and not Membership.objects.exists()

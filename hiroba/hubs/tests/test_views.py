@@ -58,7 +58,9 @@ def test_editing_the_hub_normalises_input_and_is_audited(world, manager):
     assert AuditLog.objects.filter(action="core.hub.updated", hub=hub).exists()
 
 
-def test_invalid_hub_input_saves_nothing(world, manager):
+def test_invalid_hub_input_saves_nothing(world, client):
+    client.force_login(world.a.person(Role.CITY_ADMIN))  # who may also edit the contract
+    manager = client
     hub = world.a.hub
     before = Hub.objects.values().get(pk=hub.pk)
     response = manager.post(
@@ -145,3 +147,16 @@ def test_district_names_are_unique_in_a_ward(world, manager):
     )
     assert response.status_code == 200
     assert "name" in response.context["form"].errors
+
+
+def test_only_the_city_sets_the_contract_term(world, client):
+    hub = world.a.hub
+    data = {"name": hub.name, "contract_start_fiscal_year": "2020", "contract_term_years": "3"}
+    client.force_login(world.a.person(Role.HUB_MANAGER))
+    client.post(reverse("hubs:hub-edit", kwargs={"hub_id": hub.pk}), data)
+    hub.refresh_from_db()
+    assert (hub.contract_start_fiscal_year, hub.contract_term_years) == (2023, 5)
+    client.force_login(world.a.person(Role.CITY_ADMIN))
+    client.post(reverse("hubs:hub-edit", kwargs={"hub_id": hub.pk}), data)
+    hub.refresh_from_db()
+    assert (hub.contract_start_fiscal_year, hub.contract_term_years) == (2020, 3)

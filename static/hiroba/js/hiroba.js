@@ -2,14 +2,6 @@
 (function () {
   "use strict";
 
-  // Forms marked data-autosubmit (language and hub switchers) submit when their select changes;
-  // their submit button is then only needed without JavaScript.
-  function wireAutosubmit(root) {
-    root.querySelectorAll("form[data-autosubmit] select").forEach(function (select) {
-      select.addEventListener("change", function () { select.form.requestSubmit(); });
-    });
-  }
-
   // Dangerous actions ask first: <form data-confirm="…">.
   document.addEventListener("submit", function (event) {
     var form = event.target;
@@ -41,8 +33,6 @@
 
   document.documentElement.classList.add("js");
   document.addEventListener("DOMContentLoaded", function () {
-    wireAutosubmit(document);
     wireNavToggle();
   });
-  document.addEventListener("htmx:load", function (event) { wireAutosubmit(event.target); });
 })();

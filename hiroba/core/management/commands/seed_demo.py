@@ -33,6 +33,12 @@ class Command(BaseCommand):
     def handle(self, *args, seed: int, scale: int, if_empty: bool, quiet_logins: bool, **kw):
         if scale < 1:
             raise CommandError("--scale must be 1 or more")
+        if not (settings.DEBUG or settings.DEMO_MODE or getattr(settings, "TESTING", False)):
+            # The demo logins share a published password: never on a real database.
+            raise CommandError(
+                "seed_demo only runs with DEBUG or HIROBA_DEMO=1 (demo data has "
+                "published passwords)."
+            )
         if Municipality.objects.exists():
             if not if_empty:
                 raise CommandError(
@@ -55,8 +61,8 @@ class Command(BaseCommand):
         )
         started = time.monotonic()
         self.stdout.write(f"Seeding demo data (seed={seed}, scale={scale})…")
-        for step in demodata.steps():
-            with transaction.atomic():
+        with transaction.atomic():  # all or nothing: --if-empty must never see half a demo
+            for step in demodata.steps():
                 step.func(ctx)
         self.stdout.write(f"Done in {time.monotonic() - started:.1f} s.")
 
