@@ -60,6 +60,13 @@ class KanaField(_LibField):
 class PhoneField(_LibField):
     normaliser = staticmethod(text.normalize_phone)
 
+    def prepare_value(self, value):
+        """Stored as digits; shown with hyphens, as people write numbers."""
+        try:
+            return text.format_phone(text.normalize_phone(value)) if value else value
+        except InputError:
+            return value
+
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 20)
         super().__init__(**kwargs)
@@ -70,6 +77,12 @@ class PhoneField(_LibField):
 
 class PostalCodeField(_LibField):
     normaliser = staticmethod(text.normalize_postal_code)
+
+    def prepare_value(self, value):
+        try:
+            return text.format_postal_code(text.normalize_postal_code(value)) if value else value
+        except InputError:
+            return value
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 10)
@@ -102,7 +115,10 @@ class JapaneseDateField(forms.DateField):
     default_error_messages = {"invalid": _("Enter a valid date.")}
 
     def widget_attrs(self, widget):
-        return {**super().widget_attrs(widget), "placeholder": _("e.g. 2026-04-01 or R8.4.1")}
+        attrs = super().widget_attrs(widget)
+        if not self.help_text:  # the hint already gives examples; a placeholder would repeat it
+            attrs["placeholder"] = _("e.g. 2026-04-01 or R8.4.1")
+        return attrs
 
     def to_python(self, value):
         if value in self.empty_values:

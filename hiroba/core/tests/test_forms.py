@@ -80,3 +80,11 @@ def test_messages_format_with_the_params_lib_gives(code):
     }
     text = message_for(InputError(code, params))
     assert text and "{" not in text
+
+
+def test_stored_numbers_are_shown_with_hyphens():
+    form = SampleForm(initial={"phone": "0459995555", "postal": "2259990"})
+    assert 'value="045-999-5555"' in str(form["phone"])
+    assert 'value="225-9990"' in str(form["postal"])
+    bound = SampleForm({"name": "x", "phone": "12"})  # what was typed stays when invalid
+    assert 'value="12"' in str(bound["phone"])
