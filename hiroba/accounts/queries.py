@@ -64,6 +64,16 @@ def user_ids_with_totp(user_ids) -> set[int]:
     )
 
 
+def account_rows(memberships: list[Membership]) -> list[dict]:
+    """Memberships with their account's lockout and two-factor state, in two queries."""
+    locked = locked_emails([m.user.email for m in memberships])
+    with_mfa = user_ids_with_totp([m.user_id for m in memberships])
+    return [
+        {"membership": m, "locked": m.user.email in locked, "mfa": m.user_id in with_mfa}
+        for m in memberships
+    ]
+
+
 def staff_summary(hub: Hub) -> dict:
     """People with an active role at ``hub``, by role, and how many of those who must use
     two-factor authentication have not set it up."""

@@ -25,6 +25,7 @@ from hiroba.accounts.models import Membership, User
 from hiroba.accounts.permissions import MANAGE_STAFF
 from hiroba.accounts.scope import forget_scope, scope_for
 from hiroba.core import audit
+from hiroba.core import services as core_services
 from hiroba.core.models import Hub, Municipality, Ward
 
 
@@ -294,10 +295,11 @@ def clear_mfa(membership: Membership, *, actor: User) -> int:
 
 @transaction.atomic
 def update_profile(user: User, *, actor: User, full_name: str, full_name_kana: str) -> User:
-    changed = audit.changed_fields(user, {"full_name": full_name, "full_name_kana": full_name_kana})
-    if changed:
-        user.full_name = full_name
-        user.full_name_kana = full_name_kana
-        user.save(update_fields=changed)
-        audit.record("accounts.user.updated", actor=actor, obj=user, payload={"fields": changed})
+    core_services.save_changes(
+        user,
+        {"full_name": full_name, "full_name_kana": full_name_kana},
+        allowed=("full_name", "full_name_kana"),
+        action="accounts.user.updated",
+        actor=actor,
+    )
     return user

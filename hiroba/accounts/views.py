@@ -37,12 +37,7 @@ from hiroba.core.htmx import redirect_after_post
 def staff_list(request):
     hub = current_hub(request)
     memberships = list(queries.memberships_at(hub))
-    locked = queries.locked_emails([m.user.email for m in memberships])
-    with_mfa = queries.user_ids_with_totp([m.user_id for m in memberships])
-    rows = [
-        {"membership": m, "locked": m.user.email in locked, "mfa": m.user_id in with_mfa}
-        for m in memberships
-    ]
+    rows = queries.account_rows(memberships)
     return render(
         request,
         "accounts/staff_list.html",
@@ -105,17 +100,19 @@ def staff_detail(request, membership_id: int):
     )
 
 
-def _membership_action(request, membership_id: int, action) -> object:
-    membership = queries.get_membership_for_user(request.user, membership_id, MANAGE_STAFF)
+def _act(request, membership, action, back_url: str):
+    """Run ``action`` (a service call returning the success message) and go back."""
     try:
-        message = action(membership)
+        messages.success(request, action(membership))
     except services.AccountError as error:
         messages.error(request, str(error))
-    else:
-        messages.success(request, message)
-    return redirect_after_post(
-        request, reverse("accounts:staff-detail", kwargs={"membership_id": membership.pk})
-    )
+    return redirect_after_post(request, back_url)
+
+
+def _membership_action(request, membership_id: int, action):
+    membership = queries.get_membership_for_user(request.user, membership_id, MANAGE_STAFF)
+    back = reverse("accounts:staff-detail", kwargs={"membership_id": membership.pk})
+    return _act(request, membership, action, back)
 
 
 @require_POST
@@ -230,12 +227,7 @@ def switch_hub(request):
 @staff_view(MANAGE_CITY_ACCOUNTS, check=CHECK_ANY)
 def city_accounts(request):
     memberships = list(queries.city_memberships(request.user, MANAGE_CITY_ACCOUNTS))
-    locked = queries.locked_emails([m.user.email for m in memberships])
-    with_mfa = queries.user_ids_with_totp([m.user_id for m in memberships])
-    rows = [
-        {"membership": m, "locked": m.user.email in locked, "mfa": m.user_id in with_mfa}
-        for m in memberships
-    ]
+    rows = queries.account_rows(memberships)
     return render(request, "accounts/city_accounts.html", {"rows": rows})
 
 
@@ -274,11 +266,7 @@ def _city_membership_action(request, city_membership_id: int, action):
     membership = queries.get_city_membership_for_user(
         request.user, city_membership_id, MANAGE_CITY_ACCOUNTS
     )
-    try:
-        messages.success(request, action(membership))
-    except services.AccountError as error:
-        messages.error(request, str(error))
-    return redirect_after_post(request, reverse("accounts:city-accounts"))
+    return _act(request, membership, action, reverse("accounts:city-accounts"))
 
 
 @require_POST

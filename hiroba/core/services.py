@@ -56,13 +56,22 @@ def _apply(instance, values: dict[str, Any], allowed: Iterable[str]) -> list[str
     return changed
 
 
+def save_changes(
+    instance, values: dict[str, Any], *, allowed: Iterable[str], action: str, actor
+) -> list[str]:
+    """Set the fields that differ, validate, save only those and record ``action`` with their
+    names. Nothing is written or recorded when nothing changed. Call inside a transaction."""
+    changed = _apply(instance, values, allowed)
+    if changed:
+        instance.full_clean()
+        instance.save(update_fields=changed)
+        audit.record(action, actor=actor, obj=instance, payload={"fields": changed})
+    return changed
+
+
 @transaction.atomic
 def update_hub(hub: Hub, *, actor, **values) -> Hub:
-    changed = _apply(hub, values, HUB_EDITABLE_FIELDS)
-    if changed:
-        hub.full_clean()
-        hub.save(update_fields=changed)
-        audit.record("core.hub.updated", actor=actor, obj=hub, hub=hub, payload={"fields": changed})
+    save_changes(hub, values, allowed=HUB_EDITABLE_FIELDS, action="core.hub.updated", actor=actor)
     return hub
 
 
@@ -85,11 +94,9 @@ def create_venue(hub: Hub, *, actor, **values) -> Venue:
 @transaction.atomic
 def update_venue(venue: Venue, *, actor, **values) -> Venue:
     _check_venue_district(venue.hub, values.get("district", venue.district))
-    changed = _apply(venue, values, VENUE_EDITABLE_FIELDS)
-    if changed:
-        venue.full_clean()
-        venue.save(update_fields=changed)
-        audit.record("core.venue.updated", actor=actor, obj=venue, payload={"fields": changed})
+    save_changes(
+        venue, values, allowed=VENUE_EDITABLE_FIELDS, action="core.venue.updated", actor=actor
+    )
     return venue
 
 
@@ -115,17 +122,13 @@ def create_district(ward: Ward, *, actor, name: str, sort_order: int = 0) -> Dis
 
 @transaction.atomic
 def update_district(district: District, *, actor, name: str, sort_order: int) -> District:
-    changed = _apply(district, {"name": name, "sort_order": sort_order}, ("name", "sort_order"))
-    if changed:
-        district.full_clean()
-        district.save(update_fields=changed)
-        audit.record(
-            "core.district.updated",
-            actor=actor,
-            obj=district,
-            ward=district.ward,
-            payload={"fields": changed},
-        )
+    save_changes(
+        district,
+        {"name": name, "sort_order": sort_order},
+        allowed=("name", "sort_order"),
+        action="core.district.updated",
+        actor=actor,
+    )
     return district
 
 
