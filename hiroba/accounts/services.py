@@ -131,12 +131,6 @@ def invite(
     return membership
 
 
-def invite_staff(hub: Hub, **kwargs) -> Membership:
-    """Invite someone to a hub role (the staff page's entry point)."""
-    _check_hub_role(kwargs["role"])
-    return invite(hub, **kwargs)
-
-
 def _check_not_self(membership: Membership, actor: User) -> None:
     if membership.user_id == actor.pk:
         raise AccountError(_("You cannot change or remove your own role."))

@@ -55,7 +55,7 @@ def staff_invite(request):
     form = StaffInviteForm(request.POST or None, roles=assignable_hub_roles())
     if request.method == "POST" and form.is_valid():
         try:
-            membership = services.invite_staff(
+            membership = services.invite(
                 hub,
                 actor=request.user,
                 base_url=request.build_absolute_uri("/"),

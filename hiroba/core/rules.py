@@ -46,10 +46,6 @@ def register_section(profile: str, section: str, versions: list[RuleVersion]) ->
     PROFILES[profile].sections[section] = sorted(versions, key=lambda v: v.effective_from)
 
 
-def profile_choices() -> list[tuple[str, Any]]:
-    return [(key, profile.label) for key, profile in PROFILES.items()]
-
-
 def rules_for(
     profile: str, section: str, *, on: date, overrides: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:

@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import factory
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from axes.models import AccessAttempt
+from django.utils import timezone
 
 from hiroba.accounts.choices import Role
 from hiroba.accounts.models import Membership, User
@@ -40,3 +44,21 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     role = Role.HUB_STAFF
     hub = factory.SubFactory(HubFactory)
+
+
+def failed_sign_ins(username: str, count: int = 1, *, days_ago: int = 0) -> AccessAttempt:
+    """django-axes' record of ``count`` wrong passwords for ``username``, ``days_ago`` old."""
+    attempt = AccessAttempt.objects.create(
+        username=username,
+        failures_since_start=count,
+        ip_address="10.0.0.1",
+        user_agent="x",
+        get_data="",
+        post_data="",
+        http_accept="",
+        path_info="/accounts/login/",
+    )
+    AccessAttempt.objects.filter(pk=attempt.pk).update(
+        attempt_time=timezone.now() - timedelta(days=days_ago)
+    )
+    return attempt

@@ -1,12 +1,10 @@
-from datetime import timedelta
-
 import pytest
 from axes.models import AccessAttempt
 from django.core import mail
 from django.core.management import CommandError, call_command
-from django.utils import timezone
 
 from hiroba.accounts.models import Membership
+from hiroba.accounts.tests.factories import failed_sign_ins
 
 
 def test_it_invites_the_first_city_administrator(world, django_capture_on_commit_callbacks):
@@ -63,22 +61,7 @@ def test_unknown_places_are_refused(db):
 
 
 def test_old_failed_sign_in_counters_are_purged(db):
-    def attempt(username, days_ago):
-        row = AccessAttempt.objects.create(
-            username=username,
-            failures_since_start=1,
-            ip_address="10.0.0.1",
-            user_agent="x",
-            get_data="",
-            post_data="",
-            http_accept="",
-            path_info="/",
-        )
-        AccessAttempt.objects.filter(pk=row.pk).update(
-            attempt_time=timezone.now() - timedelta(days=days_ago)
-        )
-
-    attempt("old@example.jp", 40)
-    attempt("new@example.jp", 2)
+    failed_sign_ins("old@example.jp", days_ago=40)
+    failed_sign_ins("new@example.jp", days_ago=2)
     call_command("purge_login_attempts", "--days", "30")
     assert list(AccessAttempt.objects.values_list("username", flat=True)) == ["new@example.jp"]

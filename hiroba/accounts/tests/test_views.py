@@ -1,13 +1,11 @@
 """Staff pages of the accounts app: hub switcher, staff list, invitation form."""
 
 import pytest
-from axes.models import AccessAttempt
 from django.urls import reverse
-from django.utils import timezone
 
 from hiroba.accounts.choices import Role
 from hiroba.accounts.context import SESSION_KEY
-from hiroba.accounts.tests.factories import MembershipFactory, UserFactory
+from hiroba.accounts.tests.factories import MembershipFactory, UserFactory, failed_sign_ins
 
 
 @pytest.fixture
@@ -70,17 +68,7 @@ def test_the_invitation_form_explains_bad_input_in_japanese(world, client):
 def test_the_staff_list_shows_lockout_and_two_factor_state(world, client, settings):
     client.force_login(world.a.person(Role.HUB_MANAGER))
     locked = MembershipFactory(hub=world.a.hub, user=UserFactory(totp=False)).user
-    AccessAttempt.objects.create(
-        username=locked.email,
-        failures_since_start=settings.AXES_FAILURE_LIMIT,
-        ip_address="10.0.0.1",
-        user_agent="x",
-        get_data="",
-        post_data="",
-        http_accept="",
-        path_info="/accounts/login/",
-        attempt_time=timezone.now(),
-    )
+    failed_sign_ins(locked.email, settings.AXES_FAILURE_LIMIT)
     rows = {
         row["membership"].user: row
         for row in client.get(reverse("accounts:staff-list")).context["rows"]
