@@ -8,6 +8,8 @@ from hiroba.core import views as core_views
 urlpatterns = [
     path("", include("hiroba.portal.urls")),
     path("staff/", include("hiroba.hubs.urls")),
+    path("staff/families/", include("hiroba.families.urls")),
+    path("staff/visits/", include("hiroba.visits.urls")),
     path("staff/", include("hiroba.accounts.urls")),
     # Staff accounts are created by managers and their login e-mail is managed there, so
     # allauth's self-service sign-up and e-mail pages are switched off.

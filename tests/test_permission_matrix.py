@@ -9,6 +9,7 @@ A new staff URL fails ``test_every_staff_url_is_covered`` until it is added to O
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,9 @@ from hiroba.accounts.models import Membership
 from hiroba.accounts.tests.factories import MembershipFactory
 from hiroba.core import audit
 from hiroba.core.tests.factories import DistrictFactory, HubFactory, VenueFactory
+from hiroba.families.tests.factories import family
 from hiroba.testing.plugin import Tenant
+from hiroba.visits.services import check_in, save_daily_log
 
 # How to make an object of a tenant for each URL keyword, and the hub it belongs to.
 OBJECTS = {
@@ -35,7 +38,21 @@ OBJECTS = {
     "city_membership_id": lambda t: (
         MembershipFactory(hub=None, ward=t.ward, role=Role.WARD_OFFICIAL).pk
     ),
+    "household_id": lambda t: family(t.hub).pk,
+    "other_id": lambda t: family(t.hub).pk,
+    "member_id": lambda t: family(t.hub).members.first().pk,
+    "visit_id": lambda t: _visit(t).pk,
+    "log_id": lambda t: save_daily_log(VenueFactory(hub=t.hub), date(2026, 4, 1), actor=None).pk,
 }
+
+
+def _visit(tenant):
+    household = family(tenant.hub)
+    venue = VenueFactory(hub=tenant.hub)
+    members = list(household.members.values_list("pk", flat=True))
+    return check_in(household, venue, members, actor=None, on=date(2026, 4, 1))[0]
+
+
 # Objects that belong to a ward, not a hub: every hub of the ward shares them.
 WARD_LEVEL_OBJECTS = {"district_id", "city_membership_id"}
 URLS = staff_urls()

@@ -101,7 +101,12 @@ class NormalisedEmailField(forms.EmailField):
 
     def to_python(self, value):
         value = super().to_python(value)
-        return text.normalize_email(value) if value and "@" in kana.nfkc(value) else value
+        if not value or "@" not in kana.nfkc(value):
+            return value  # EmailField's own validator answers "enter a valid address"
+        try:
+            return text.normalize_email(value)
+        except InputError as error:  # "hana@" and the like: a message, not a crash
+            raise as_validation_error(error) from error
 
     def clean(self, value):
         if value:

@@ -154,18 +154,57 @@ def read_csv(
     columns: Mapping[str, Sequence[str]],
     required: Iterable[str],
     max_rows: int = 20000,
+    header_search: int = 1,
 ) -> CsvTable:
     """Parse an uploaded CSV file into rows keyed by canonical field names.
 
-    The first non-blank record is the header. Unknown columns are ignored; cells are
-    cleaned with :func:`hiroba.lib.text.clean_text`; cells missing from short rows are
-    ""; blank rows are skipped and do not count towards ``max_rows``.
+    The first non-blank record is the header (see :func:`read_records` for
+    ``header_search``). Unknown columns are ignored; cells are cleaned with
+    :func:`hiroba.lib.text.clean_text`; cells missing from short rows are ""; blank rows
+    are skipped and do not count towards ``max_rows``.
     """
-    records = _records(decode_csv_bytes(data))
-    header = next((cells for _, cells in records if not _is_blank(cells)), None)
-    if header is None:
-        raise InputError("csv_empty")
-    positions = _map_header(header, columns, required)
+    return read_records(
+        _records(decode_csv_bytes(data)),
+        columns=columns,
+        required=required,
+        max_rows=max_rows,
+        header_search=header_search,
+    )
+
+
+def read_records(
+    records: Iterable[tuple[int, list[str]]],
+    *,
+    columns: Mapping[str, Sequence[str]],
+    required: Iterable[str],
+    max_rows: int = 20000,
+    header_search: int = 1,
+) -> CsvTable:
+    """Rows keyed by canonical field names from (line number, cells) records, so other
+    tabular sources (an Excel sheet read by the caller) share the CSV rules.
+
+    The header is the first of the first ``header_search`` non-blank records that has every
+    required column: spreadsheets often carry a title row or two above the header
+    ("令和5年度 利用者名簿"). Records above the header are ignored. When no candidate has the
+    required columns, the first candidate's csv_missing_columns error is raised.
+    """
+    records = iter(records)
+    required = list(required)
+    positions: dict[str, int] | None = None
+    first_error: InputError | None = None
+    for _attempt in range(max(header_search, 1)):
+        header = next((cells for _, cells in records if not _is_blank(cells)), None)
+        if header is None:
+            break
+        try:
+            positions = _map_header(header, columns, required)
+            break
+        except InputError as error:
+            if error.code != "csv_missing_columns":
+                raise
+            first_error = first_error or error
+    if positions is None:
+        raise first_error or InputError("csv_empty")
     rows: list[CsvRow] = []
     for line, cells in records:
         if _is_blank(cells):

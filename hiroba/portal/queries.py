@@ -1,1 +1,36 @@
-"""The portal reads through the domain apps' queries; see ``hiroba.core.queries.public_hubs``."""
+"""Portal reads. Hubs come from ``hiroba.core.queries.public_hubs``; a family card is found by
+its secret card token only, never by id, and only while the card is current."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from hiroba.core.choices import HubKind
+from hiroba.core.models import Hub
+from hiroba.core.queries import public_hubs
+from hiroba.families.models import Household, Member
+from hiroba.families.queries import CARD_TOKEN_PATTERN
+
+
+def registration_hubs() -> QuerySet[Hub]:
+    """Hubs a family can pre-register at: active main hubs (a satellite shares its main
+    hub's registry)."""
+    return public_hubs().filter(kind=HubKind.MAIN)
+
+
+def card_for_token(token: str) -> Household | None:
+    """The current family card with this token; merged or anonymised cards are gone."""
+    token = (token or "").strip().upper()
+    if not CARD_TOKEN_PATTERN.match(token):
+        return None
+    return Household.objects.current().select_related("hub").filter(card_token=token).first()
+
+
+def card_holder(household: Household) -> Member | None:
+    """The main contact, whose family name is shown on the phone card."""
+    return (
+        household.members.present()
+        .caregivers()
+        .order_by("-is_primary_contact", "sort_order", "pk")
+        .first()
+    )

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "hiroba.core",
     "hiroba.accounts",
     "hiroba.hubs",
+    "hiroba.families",
+    "hiroba.visits",
     "hiroba.portal",
 ]
 

@@ -88,3 +88,17 @@ def test_stored_numbers_are_shown_with_hyphens():
     assert 'value="225-9990"' in str(form["postal"])
     bound = SampleForm({"name": "x", "phone": "12"})  # what was typed stays when invalid
     assert 'value="12"' in str(bound["phone"])
+
+
+def test_an_incomplete_e_mail_address_is_a_form_error_not_a_crash():
+    from django import forms as django_forms  # noqa: PLC0415
+
+    from hiroba.core.forms import NormalisedEmailField  # noqa: PLC0415
+
+    class Form(django_forms.Form):
+        email = NormalisedEmailField()
+
+    for typed in ("hana@", "＠example.jp", "hana@@example.jp"):
+        form = Form({"email": typed})
+        assert not form.is_valid(), typed
+        assert form.errors["email"], typed
