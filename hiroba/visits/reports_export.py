@@ -129,21 +129,7 @@ def monthly_tables(report: MonthlyReport) -> list[Table]:
     summary.total = [_("Total"), *_cells(report.total, measures), report.registrations]
     return [
         summary,
-        _figures_table(
-            "categories",
-            _("By kind of venue"),
-            _label("category", _("Kind")),
-            report.categories,
-            families=False,
-        ),
-        _venue_table(report.venues),
-        _figures_table(
-            "districts",
-            _("By district of residence"),
-            _label("district", _("District")),
-            report.districts,
-            families=report.scope.whole_groups,
-        ),
+        *_breakdown_tables(report),
         _day_table(report),
         _opening_table(report),
     ]
@@ -202,21 +188,7 @@ def yearly_tables(report: YearlyReport) -> list[Table]:
     months.total = [_("Total"), *_cells(report.total, measures), report.registrations]
     return [
         months,
-        _figures_table(
-            "categories",
-            _("By kind of venue"),
-            _label("category", _("Kind")),
-            report.categories,
-            families=False,
-        ),
-        _venue_table(report.venues),
-        _figures_table(
-            "districts",
-            _("By district of residence"),
-            _label("district", _("District")),
-            report.districts,
-            families=report.scope.whole_groups,
-        ),
+        *_breakdown_tables(report),
         _figures_table(
             "day_types",
             _("Weekdays and holidays"),
@@ -343,3 +315,25 @@ def content_disposition(info: ExportInfo, extension: str) -> str:
         f'attachment; filename="{ascii_name}"; '
         f"filename*=UTF-8''{quote(file_name(info, extension), safe='')}"
     )
+
+
+def _breakdown_tables(report) -> list:
+    """The tables the monthly and the yearly export share: by kind of venue, by venue and by
+    district of residence (distinct families only where whole hub groups are counted)."""
+    return [
+        _figures_table(
+            "categories",
+            _("By kind of venue"),
+            _label("category", _("Kind")),
+            report.categories,
+            families=False,
+        ),
+        _venue_table(report.venues),
+        _figures_table(
+            "districts",
+            _("By district of residence"),
+            _label("district", _("District")),
+            report.districts,
+            families=report.scope.whole_groups,
+        ),
+    ]
