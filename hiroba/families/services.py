@@ -548,14 +548,17 @@ def anonymise_household(household: Household, *, actor) -> Household:
         member.birth_date = _first_of_month(member.birth_date)
         member.due_date = _first_of_month(member.due_date)
     Member.objects.bulk_update(members, [*MEMBER_PERSONAL_FIELDS, "birth_date", "due_date"])
-    household.postal_code = household.address_rest = household.notes = ""
-    household.town_block = None  # finer than the district; the district is kept
+    # The town (町) in address_region is as fine as the town block: only the district stays.
+    household.postal_code = household.address_region = household.address_rest = ""
+    household.notes = ""
+    household.town_block = None
     household.status = HouseholdStatus.ANONYMISED
     household.anonymised_at = timezone.now()
     household.card_token = new_card_token()  # the old QR code must not find anything
     household.save(
         update_fields=[
             "postal_code",
+            "address_region",
             "address_rest",
             "notes",
             "town_block",

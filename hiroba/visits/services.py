@@ -293,9 +293,16 @@ def record_tally(
 
 @transaction.atomic
 def cancel_visit(visit: Visit, *, actor) -> None:
-    """Remove a visit recorded by mistake; the rollup and flags follow."""
+    """Remove a visit recorded by mistake; the rollup and flags follow. Works on any card
+    (a merged card keeps its visits); cancelling a visit already gone does nothing."""
     if visit.household_id:
-        _lock_household(visit.household)
+        # Lock without the "current card" check: a wrong record must be removable anyway.
+        Household.objects.select_for_update(no_key=True).filter(pk=visit.household_id).first()
+    # Re-read under a lock: a double tap or a colleague may have removed it meanwhile, and the
+    # rollup must lose the counts of the row as stored, once.
+    visit = Visit.objects.select_for_update().select_related("hub").filter(pk=visit.pk).first()
+    if visit is None:
+        return
     rollup.apply(visit, -1)
     household_id, hub_id, on = visit.household_id, visit.registry_hub_id, visit.visited_on
     audit.record(
@@ -312,17 +319,22 @@ def cancel_visit(visit: Visit, *, actor) -> None:
 
 
 def _recompute_visit_dates(household_id: int) -> None:
-    dates = Visit.objects.filter(household_id=household_id).order_by("visited_on")
+    """First and last visit over the card and the cards merged into it (a merge keeps both
+    cards' visits where they were), and one first visit among them."""
+    card_ids = [
+        household_id,
+        *Household.objects.filter(merged_into_id=household_id).values_list("pk", flat=True),
+    ]
+    dates = Visit.objects.filter(household_id__in=card_ids).order_by("visited_on", "pk")
     first = dates.values_list("visited_on", flat=True).first()
     last = dates.reverse().values_list("visited_on", flat=True).first()
     Household.objects.filter(pk=household_id).update(first_visit_on=first, last_visit_on=last)
-    if first is not None:
+    if first is not None and not dates.filter(first_visits__gt=0).exists():
         earliest = dates.first()
-        if earliest.first_visits == 0:
-            rollup.apply(earliest, -1)
-            earliest.first_visits = 1
-            earliest.save(update_fields=["first_visits"])
-            rollup.apply(earliest, +1)
+        rollup.apply(earliest, -1)
+        earliest.first_visits = 1
+        earliest.save(update_fields=["first_visits"])
+        rollup.apply(earliest, +1)
 
 
 @transaction.atomic

@@ -129,3 +129,39 @@ def test_cancel_moves_first_visit_and_month_flag_to_the_next_visit(world, venue)
     assert (later.first_visits, later.is_first_of_month, later.is_first_of_year) == (1, True, True)
     row = VisitMonth.objects.get()
     assert (row.visits, row.first_visits, row.families_in_month) == (1, 1, 1)
+
+
+def test_cancelling_the_same_visit_twice_subtracts_it_once(world, venue):
+    household = family(world.a.hub)
+    services.record_walk_in(venue, Counts(adults=1, children_0=1), actor=None)
+    visit, _ = services.check_in(household, venue, _ids(household), actor=None)
+    stale = Visit.objects.get(pk=visit.pk)
+    services.cancel_visit(visit, actor=None)
+    services.cancel_visit(stale, actor=None)  # a double tap with the page's old copy
+    row = VisitMonth.objects.get()
+    assert (row.visits, row.adults, row.children_0) == (1, 1, 1)
+
+
+def test_a_visit_of_a_merged_card_can_still_be_cancelled(world, venue):
+    from hiroba.families import services as family_services  # noqa: PLC0415
+
+    kept, merged = family(world.a.hub), family(world.a.hub)
+    visit, _ = services.check_in(merged, venue, _ids(merged), actor=None)
+    family_services.merge_households(kept, merged, actor=None)
+    services.cancel_visit(visit, actor=None)
+    assert not Visit.objects.exists()
+    assert VisitMonth.objects.get().visits == 0
+
+
+def test_cancelling_on_the_kept_card_keeps_the_merged_cards_visit_dates(world, venue):
+    from hiroba.families import services as family_services  # noqa: PLC0415
+
+    kept, merged = family(world.a.hub), family(world.a.hub)
+    with time_machine.travel("2026-11-02T10:00:00+09:00", tick=False):
+        services.check_in(merged, venue, _ids(merged), actor=None)
+    family_services.merge_households(kept, merged, actor=None)
+    mistake, _ = services.check_in(kept, venue, _ids(kept), actor=None)
+    services.cancel_visit(mistake, actor=None)
+    kept.refresh_from_db()
+    assert (kept.first_visit_on, kept.last_visit_on) == (date(2026, 11, 2), date(2026, 11, 2))
+    assert sum(Visit.objects.values_list("first_visits", flat=True)) == 1
