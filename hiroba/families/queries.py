@@ -146,11 +146,17 @@ def search_households(hub: Hub, text: str, *, limit: int = SEARCH_LIMIT) -> list
     return list(with_members(found.select_related("district")))
 
 
-def household_by_card_token(hub: Hub, token: str) -> Household | None:
+def current_cards_with_token(token: str) -> QuerySet[Household]:
+    """Current cards whose QR code is ``token`` (typed or scanned, any case); none when the
+    text cannot be a card code. Merged and anonymised cards never match."""
     token = (token or "").strip().upper()
     if not CARD_TOKEN_PATTERN.match(token):
-        return None
-    return households_of(hub).current().filter(card_token=token).first()
+        return Household.objects.none()
+    return Household.objects.current().filter(card_token=token)
+
+
+def household_by_card_token(hub: Hub, token: str) -> Household | None:
+    return current_cards_with_token(token).filter(hub_id=registry_hub_id(hub)).first()
 
 
 # -- duplicates ------------------------------------------------------------------------------

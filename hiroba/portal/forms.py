@@ -91,16 +91,6 @@ def hub_choices(hubs) -> list:
     return list(wards.items())
 
 
-class EmailField(NormalisedEmailField):
-    """``NormalisedEmailField`` whose lib error ("hana@") becomes a form error, not a crash."""
-
-    def to_python(self, value):
-        try:
-            return super().to_python(value)
-        except InputError as error:
-            raise forms.ValidationError(message_for(error), code=error.code) from error
-
-
 class DateInput(forms.DateInput):
     """A native date picker on phones; typed 和暦 still works where there is none."""
 
@@ -124,7 +114,7 @@ class RegistrationForm(forms.Form):
         label=_("You are the child's"), choices=Relation.choices, widget=forms.RadioSelect
     )
     phone = PhoneField(label=_("Phone"), help_text=_("e.g. 090-1234-5678"))
-    email = EmailField(label=_("E-mail (optional)"), required=False)
+    email = NormalisedEmailField(label=_("E-mail (optional)"), required=False)
     postal_code = PostalCodeField(label=_("Postal code"), help_text=_("e.g. 225-0002"))
     address_region = CleanCharField(
         label=_("Town"),

@@ -9,7 +9,7 @@ from hiroba.core.choices import HubKind
 from hiroba.core.models import Hub
 from hiroba.core.queries import public_hubs
 from hiroba.families.models import Household, Member
-from hiroba.families.queries import CARD_TOKEN_PATTERN
+from hiroba.families.queries import current_cards_with_token
 
 
 def registration_hubs() -> QuerySet[Hub]:
@@ -20,10 +20,7 @@ def registration_hubs() -> QuerySet[Hub]:
 
 def card_for_token(token: str) -> Household | None:
     """The current family card with this token; merged or anonymised cards are gone."""
-    token = (token or "").strip().upper()
-    if not CARD_TOKEN_PATTERN.match(token):
-        return None
-    return Household.objects.current().select_related("hub").filter(card_token=token).first()
+    return current_cards_with_token(token).select_related("hub").first()
 
 
 def card_holder(household: Household) -> Member | None:
