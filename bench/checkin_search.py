@@ -36,6 +36,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from _common import build_hub
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -276,19 +278,6 @@ class Registry:
                     self.tokens.append(h.card_token)
                     self.card_numbers.append(h.card_number)
         return members_written
-
-
-def build_hub():
-    from hiroba.core.models import Hub, Municipality, Organization, Venue, Ward  # noqa: PLC0415
-
-    city = Municipality.objects.create(code="141003", name="横浜市", prefecture="神奈川県")
-    ward = Ward.objects.create(municipality=city, code="141101", name="港北区")
-    operator = Organization.objects.create(municipality=city, name="NPO法人 ベンチ", kind="npo")
-    hub = Hub.objects.create(
-        ward=ward, operator=operator, name="ベンチ拠点", contract_start_fiscal_year=2023
-    )
-    venue = Venue.objects.create(hub=hub, name="ひろば室", kind="hiroba_room", capacity_pairs=30)
-    return hub, venue
 
 
 # -- what reception types --------------------------------------------------------------------

@@ -44,7 +44,8 @@ def main() -> int:
     parser.add_argument("--full", action="store_true", help="the full-size runs")
     parser.add_argument("names", nargs="*", help="benchmark names (default: all)")
     options = parser.parse_args()
-    paths = sorted((ROOT / "bench").glob("*.py"))
+    # bench/_*.py are helper modules of a benchmark (bench/_rush_http.py …), not benchmarks.
+    paths = sorted(p for p in (ROOT / "bench").glob("*.py") if not p.name.startswith("_"))
     if options.names:
         paths = [p for p in paths if p.stem in options.names]
     problems = [problem for path in paths for problem in run(path, not options.full)]

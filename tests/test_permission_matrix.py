@@ -25,6 +25,8 @@ from hiroba.accounts.tests.factories import MembershipFactory
 from hiroba.core import audit
 from hiroba.core.tests.factories import DistrictFactory, HubFactory, VenueFactory
 from hiroba.families.tests.factories import family
+from hiroba.programs.services import apply
+from hiroba.programs.tests.factories import program
 from hiroba.testing.plugin import Tenant
 from hiroba.visits.services import check_in, save_daily_log
 
@@ -43,6 +45,9 @@ OBJECTS = {
     "member_id": lambda t: family(t.hub).members.first().pk,
     "visit_id": lambda t: _visit(t).pk,
     "log_id": lambda t: save_daily_log(VenueFactory(hub=t.hub), date(2026, 4, 1), actor=None).pk,
+    "program_id": lambda t: program(t.hub).pk,
+    "session_id": lambda t: program(t.hub).sessions.get().pk,
+    "program_entry_id": lambda t: _program_entry(t).pk,
 }
 
 
@@ -51,6 +56,11 @@ def _visit(tenant):
     venue = VenueFactory(hub=tenant.hub)
     members = list(household.members.values_list("pk", flat=True))
     return check_in(household, venue, members, actor=None, on=date(2026, 4, 1))[0]
+
+
+def _program_entry(tenant):
+    household = family(tenant.hub)
+    return apply(program(tenant.hub), household, list(household.members.all()), actor=None)
 
 
 # Objects that belong to a ward, not a hub: every hub of the ward shares them.

@@ -6,6 +6,7 @@ register_actions(
     {
         "families.household.registered": _("Family registered"),
         "families.household.updated": _("Family details changed"),
+        "families.household.contact_channel_changed": _("How to contact the family changed"),
         "families.household.confirmed": _("Pre-registration confirmed"),
         "families.household.viewed": _("Family card viewed"),
         "families.household.merged": _("Family cards merged"),

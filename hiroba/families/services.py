@@ -1,4 +1,5 @@
-"""Writes to the family registry: registration, members, address, consent, confirmation.
+"""Writes to the family registry: registration, members, address, consent, confirmation,
+how the family wants to be contacted, merging (``merging``) and retention.
 
 Every function is atomic, audited and takes the acting user as the keyword-only ``actor``
 (None for a parent on the portal). Audit payloads carry ids and field names only, never names,
@@ -15,21 +16,45 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from hiroba.core import audit
-from hiroba.core.models import Hub, TownBlock
+from hiroba.core.models import Hub
 from hiroba.core.services import save_changes
 from hiroba.families.choices import (
     ConsentAction,
     ConsentPurpose,
+    ContactChannel,
     HouseholdStatus,
     MemberKind,
     RegistrationSource,
 )
-from hiroba.families.models import CardSequence, ConsentEvent, Household, HouseholdMerge, Member
-from hiroba.lib.address import find_town_block
+from hiroba.families.errors import RegistryError
+from hiroba.families.merging import check_merge, merge_households, plan_merge
+from hiroba.families.models import CardSequence, ConsentEvent, Household, Member
+from hiroba.families.rows import locate, lock_rows
 from hiroba.lib.kana import kana_search_key
+
+__all__ = [
+    "HouseholdData",
+    "MemberData",
+    "RegistryError",
+    "add_member",
+    "anonymise_household",
+    "check_merge",
+    "confirm_registration",
+    "member_left",
+    "merge_households",
+    "note_visit",
+    "plan_merge",
+    "record_consent",
+    "register_household",
+    "registry_hub",
+    "reissue_card",
+    "remove_pending_registration",
+    "set_contact_channel",
+    "update_household",
+    "update_member",
+]
 
 HOUSEHOLD_EDITABLE_FIELDS = (
     "how_heard",
@@ -55,30 +80,6 @@ MEMBER_EDITABLE_FIELDS = (
     "sort_order",
 )
 CARD_TOKEN_BYTES = 15  # 24 characters of base32: letters and digits a barcode reader can type
-
-
-REGISTRY_MESSAGES = {
-    "family_needs_caregiver": _("A family needs at least one caregiver."),
-    "child_needs_birth_or_due_date": _("Enter the child's date of birth, or the due date."),
-    "child_has_no_relation": _("A child has no caregiver relation."),
-    "caregiver_needs_relation": _("Choose how the caregiver is related to the children."),
-    "household_not_current": _("This family card is merged or anonymised and cannot change."),
-    "unknown_consent_purpose": _("Unknown consent purpose."),
-    "unknown_consent_action": _("Unknown consent action."),
-    "not_pending": _("This family is already registered."),
-}
-
-
-class RegistryError(Exception):
-    """A rule of the registry was broken; ``message`` is for the user."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
-
-    @property
-    def message(self) -> str:
-        return str(REGISTRY_MESSAGES[self.code])
 
 
 @dataclass
@@ -142,17 +143,6 @@ def _next_card_number(hub: Hub) -> str:
     sequence.next_number = number + 1
     sequence.save(update_fields=["next_number"])
     return f"{number:06d}"
-
-
-def _locate(household: Household) -> None:
-    """Town block and district of residence from the address and the ward's 町丁 mapping."""
-    ward = household.hub.ward
-    blocks = {b.key: b for b in TownBlock.objects.filter(ward=ward).select_related("district")}
-    address = f"{household.address_region}{household.address_rest}"
-    key = find_town_block(address, blocks, strip_prefix=f"{ward.municipality.name}{ward.name}")
-    block = blocks.get(key) if key else None
-    household.town_block = block
-    household.district = block.district if block else None
 
 
 def _search_keys(member: Member) -> None:
@@ -219,7 +209,7 @@ def register_household(
         how_heard=data.how_heard,
         notes=data.notes,
     )
-    _locate(household)
+    locate(household)
     household.full_clean(exclude=["card_token"])
     household.save()
     for order, member in enumerate(data.members):
@@ -239,7 +229,11 @@ def register_household(
 
 @transaction.atomic
 def update_household(household: Household, *, actor, **values) -> list[str]:
-    _lock(household)
+    """Change the household's own details (``HOUSEHOLD_EDITABLE_FIELDS``, and
+    ``contact_channel`` through ``set_contact_channel``); returns the changed field names."""
+    stored = _lock(household)
+    channel = _checked_channel(values.pop("contact_channel", stored.contact_channel))
+    household.contact_channel = stored.contact_channel
     changed = save_changes(
         household,
         values,
@@ -250,19 +244,57 @@ def update_household(household: Household, *, actor, **values) -> list[str]:
     # Located after the address is set: setting it first made save_changes see no change,
     # so a new address was never saved.
     if {"postal_code", "address_region", "address_rest"} & set(changed):
-        _locate(household)
+        locate(household)
         household.save(update_fields=["town_block", "district"])
+    if _change_contact_channel(household, channel, actor):
+        changed = sorted([*changed, "contact_channel"])
     return changed
 
 
-def _lock(household: Household) -> None:
-    """Lock the household row: merges, check-ins and edits of one family run one at a time."""
+def _lock(household: Household) -> Household:
+    """Lock the household row: merges, check-ins and edits of one family run one at a time.
+    Returns the locked row as stored."""
     locked = Household.objects.select_for_update(no_key=True).filter(pk=household.pk).first()
     # Decide on the locked row, not the caller's copy: it may have been merged or anonymised
     # since the caller read it.
     if locked is None or not locked.is_current:
         raise RegistryError("household_not_current")
     household.status = locked.status
+    return locked
+
+
+def _checked_channel(channel: str) -> str:
+    if channel not in ContactChannel.values:
+        raise RegistryError("unknown_contact_channel")
+    return channel
+
+
+def _change_contact_channel(household: Household, channel: str, actor) -> bool:
+    """Save a checked channel on a locked household; False when it was already so."""
+    if household.contact_channel == channel:
+        return False
+    before = household.contact_channel
+    household.contact_channel = channel
+    household.save(update_fields=["contact_channel", "updated_at"])
+    audit.record(
+        "families.household.contact_channel_changed",
+        actor=actor,
+        obj=household,
+        payload={"from": before, "to": channel},
+    )
+    return True
+
+
+@transaction.atomic
+def set_contact_channel(household: Household, channel: str, *, actor) -> Household:
+    """How the family wants to hear from the hub (booking confirmations, waitlist offers):
+    set by staff or by the parent on the portal (``actor=None``). Refused for a merged or
+    anonymised card; nothing is written or recorded when the channel does not change."""
+    _checked_channel(channel)  # before the lock: nothing to wait for
+    # Compare with the stored value, not the caller's copy (a colleague may have changed it).
+    household.contact_channel = _lock(household).contact_channel
+    _change_contact_channel(household, channel, actor)
+    return household
 
 
 @transaction.atomic
@@ -385,137 +417,6 @@ def note_visit(household: Household, on: date) -> None:
             setattr(household, name, value)
 
 
-# -- merging duplicate cards -------------------------------------------------------------------
-REGISTRY_MESSAGES.update(
-    {
-        "merge_same_card": _("A card cannot be merged into itself."),
-        "merge_other_registry": _("Only cards of the same hub's registry can be merged."),
-        "household_anonymised": _("This family is already anonymised."),
-    }
-)
-ADDRESS_FIELDS = ("postal_code", "address_region", "address_rest")
-
-
-def _lock_rows(*households: Household) -> dict[int, Household]:
-    """Lock the rows lower id first (docs/concurrency.md rule 3) and re-read them, so the
-    checks below see what other transactions committed."""
-    locked = {}
-    for pk in sorted({h.pk for h in households}):
-        locked[pk] = (
-            Household.objects.select_for_update(no_key=True)
-            .select_related("hub__ward__municipality")
-            .get(pk=pk)
-        )
-    return locked
-
-
-def _same_person(member: Member, other: Member) -> bool:
-    """Two rows for one person: same kind and furigana key, and for a child the same date of
-    birth (a pregnancy: both without one)."""
-    if member.kind != other.kind or not member.search_key:
-        return False
-    if member.search_key != other.search_key:
-        return False
-    return member.kind == MemberKind.CAREGIVER or member.birth_date == other.birth_date
-
-
-def plan_merge(kept: Household, merged: Household) -> tuple[list[Member], list[Member]]:
-    """(members that move to the kept card, members already on it). Read-only, for the
-    confirmation page and the merge itself."""
-    on_kept = list(kept.members.present())
-    moving, duplicates = [], []
-    for member in merged.members.present().order_by("kind", "sort_order", "pk"):
-        is_duplicate = any(_same_person(member, other) for other in on_kept)
-        (duplicates if is_duplicate else moving).append(member)
-    return moving, duplicates
-
-
-def _fill_blanks(kept: Household, merged: Household) -> list[str]:
-    """Details the kept card lacks are taken from the merged one; notes are joined."""
-    filled = []
-    if not (kept.postal_code or kept.address_region) and merged.address_region:
-        for name in ADDRESS_FIELDS:
-            setattr(kept, name, getattr(merged, name))
-        _locate(kept)
-        filled += [*ADDRESS_FIELDS, "town_block", "district"]
-    if not kept.how_heard and merged.how_heard:
-        kept.how_heard = merged.how_heard
-        filled.append("how_heard")
-    if merged.notes:
-        kept.notes = "\n".join(n for n in (kept.notes, merged.notes) if n)
-        filled.append("notes")
-    return filled
-
-
-def _earliest(*dates: date | None) -> date | None:
-    return min((d for d in dates if d), default=None)
-
-
-def _latest(*dates: date | None) -> date | None:
-    return max((d for d in dates if d), default=None)
-
-
-def check_merge(kept: Household, merged: Household) -> None:
-    """Raise RegistryError when the two cards cannot be merged (also for the confirm page)."""
-    if kept.pk == merged.pk:
-        raise RegistryError("merge_same_card")
-    if not (kept.is_current and merged.is_current):
-        raise RegistryError("household_not_current")
-    if kept.hub_id != merged.hub_id:
-        raise RegistryError("merge_other_registry")
-
-
-@transaction.atomic
-def merge_households(kept: Household, merged: Household, *, actor) -> HouseholdMerge:
-    """Merge a duplicate card into the card that is kept.
-
-    Members not already on the kept card move to it with the consent history; the merged card
-    stays (status MERGED, pointing at the kept one) with its visits, so statistics stay as
-    recorded and the card's history can be traced."""
-    if kept.pk == merged.pk:
-        raise RegistryError("merge_same_card")
-    locked = _lock_rows(kept, merged)
-    kept, merged = locked[kept.pk], locked[merged.pk]
-    check_merge(kept, merged)  # again, on the rows as they are now
-    moving, duplicates = plan_merge(kept, merged)
-    order = kept.members.count()
-    for offset, member in enumerate(moving):
-        member.household, member.sort_order = kept, order + offset
-        member.save(update_fields=["household", "sort_order"])
-    consent_ids = list(merged.consent_events.values_list("pk", flat=True))
-    ConsentEvent.objects.filter(pk__in=consent_ids).update(household=kept)
-    filled = _fill_blanks(kept, merged)
-    kept.first_visit_on = _earliest(kept.first_visit_on, merged.first_visit_on)
-    kept.last_visit_on = _latest(kept.last_visit_on, merged.last_visit_on)
-    if merged.status == HouseholdStatus.ACTIVE:  # a confirmed card confirms the pre-registration
-        kept.status = HouseholdStatus.ACTIVE
-        kept.registered_on = _earliest(kept.registered_on, merged.registered_on)
-    dates = ["first_visit_on", "last_visit_on", "status", "registered_on", "updated_at"]
-    kept.save(update_fields=[*filled, *dates])
-    merged.status, merged.merged_into = HouseholdStatus.MERGED, kept
-    merged.save(update_fields=["status", "merged_into", "updated_at"])
-    moved = {
-        "members": [m.pk for m in moving],
-        "duplicates": [m.pk for m in duplicates],
-        "consents": consent_ids,
-        "filled": filled,
-    }
-    record = HouseholdMerge.objects.create(
-        kept=kept,
-        merged=merged,
-        merged_card_number=merged.card_number,
-        moved=moved,
-        merged_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )
-    audit.record(
-        "families.household.merged",
-        actor=actor,
-        obj=kept,
-        payload={"merged": merged.pk, "members": moved["members"], "consents": len(consent_ids)},
-    )
-    return record
-
-
 # -- retention ---------------------------------------------------------------------------------
 MEMBER_PERSONAL_FIELDS = (
     "family_name",
@@ -538,7 +439,7 @@ def anonymise_household(household: Household, *, actor) -> Household:
     """Remove a family's personal data for good (retention). What statistics need stays: the
     district, the year and month of birth, relation, sex and birth order; visits keep their own
     counts. A merged card is anonymised like a current one."""
-    household = _lock_rows(household)[household.pk]
+    household = lock_rows(household)[household.pk]
     if household.status == HouseholdStatus.ANONYMISED:
         raise RegistryError("household_anonymised")
     members = list(household.members.all())
@@ -581,7 +482,7 @@ def anonymise_household(household: Household, *, actor) -> Household:
 def remove_pending_registration(household: Household, *, actor) -> bool:
     """Delete a pre-registration nobody confirmed (retention). Returns False, deleting nothing,
     when it was confirmed, visited or merged meanwhile."""
-    household = _lock_rows(household)[household.pk]
+    household = lock_rows(household)[household.pk]
     in_use = (
         household.status != HouseholdStatus.PENDING
         or household.last_visit_on is not None

@@ -116,7 +116,9 @@ def household_detail(request, household_id: int):
     present = [m for m in members if m.left_on is None]
     state = queries.consent_state(household)
     audit.record_view(
-        household, actor=request.user, fields=("members", "contact", "address", "consent")
+        household,
+        actor=request.user,
+        fields=("members", "contact", "address", "consent", "visits"),
     )
     return render(
         request,
@@ -130,7 +132,7 @@ def household_detail(request, household_id: int):
             "consents": [(label, state[value]) for value, label in ConsentPurpose.choices],
             "consent_history": queries.consent_history(household),
             "merges": queries.merges_into(household),
-            "visit_count": household.visits.count() if hasattr(household, "visits") else None,
+            "card_visits": queries.card_visits(household),
             "can_manage": household.is_current and _may(request, MANAGE_FAMILIES, household),
             "can_merge": household.is_current and _may(request, MERGE_FAMILIES, household),
         },
@@ -183,13 +185,11 @@ def household_edit(request, household_id: int):
     household = queries.get_household_for_user(request.user, household_id, MANAGE_FAMILIES)
     if not household.is_current:
         return _not_current(request, household)
-    initial = {name: getattr(household, name) for name in forms.HouseholdForm.base_fields}
-    form = forms.HouseholdForm(request.POST or None, initial=initial)
+    initial = {name: getattr(household, name) for name in forms.HouseholdEditForm.base_fields}
+    form = forms.HouseholdEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_household(
-                household, actor=request.user, **forms.household_values(form.cleaned_data)
-            )
+            services.update_household(household, actor=request.user, **form.values())
         except RegistryError as error:
             form.add_error(None, error.message)
         else:

@@ -4,6 +4,18 @@ adds what a public form needs around it: a per-address rate limit and replay of 
 Both live in the cache (``HIROBA_CACHE``; production shares one database cache between app
 servers). A fixed one-hour window per IP address is enough here: the limit only has to stop a
 script filling the registry, while a family at the hub's Wi-Fi may still register a few cards.
+
+The limit is a set of slots per address and window, taken with ``cache.add``: add is atomic on
+every backend we use (locmem under its lock, the database cache by the key's primary key), so
+parallel submissions can never take more slots than the limit. ``cache.incr`` is not atomic on
+the database cache (Django reads, adds and writes back, and resets the expiry), so a counter
+would let a burst of parallel requests past the limit in production.
+
+What counts: a submission takes a slot before anything else is done, so the limit holds
+however many arrive at once. A submission that created no card (the form had mistakes, a
+double tap, the registry refused it) gives its slot back with ``release_registration``: a
+parent correcting a typo on a phone must not lock the hub's Wi-Fi out, and such submissions do
+not fill the registry. Robots caught by the honeypot keep their slot.
 """
 
 from __future__ import annotations
@@ -13,8 +25,8 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
+from hiroba.core import ratelimit
 from hiroba.core.models import Hub
 from hiroba.families import services as family_services
 from hiroba.families.choices import HouseholdStatus, MemberKind, RegistrationSource
@@ -38,22 +50,30 @@ def _limit() -> int:
     return getattr(settings, "HIROBA_PORTAL_REGISTRATIONS_PER_HOUR", DEFAULT_REGISTRATIONS_PER_HOUR)
 
 
-def _window_key(ip: str | None) -> str:
-    window = int(timezone.now().timestamp()) // WINDOW_SECONDS
-    return f"portal:registrations:{ip or 'unknown'}:{window}"
+def _name(ip: str | None) -> str:
+    return f"portal:registrations:{ip or 'unknown'}"
+
+
+def reserve_registration(ip: str | None) -> bool:
+    """Take a slot for one submission from ``ip``; False, taking nothing, when every slot of
+    this hour is taken. Call before the submission is handled."""
+    return ratelimit.take_slot(_name(ip), _limit(), WINDOW_SECONDS)
+
+
+def release_registration(ip: str | None) -> None:
+    """Give back the slot of a submission that created no card (see the module docstring)."""
+    ratelimit.give_back(_name(ip), _limit(), WINDOW_SECONDS)
+
+
+def registrations_taken(ip: str | None) -> int:
+    return ratelimit.taken(_name(ip), _limit(), WINDOW_SECONDS)
 
 
 def registrations_exhausted(ip: str | None) -> bool:
-    return (cache.get(_window_key(ip)) or 0) >= _limit()
-
-
-def count_registration(ip: str | None) -> None:
-    key = _window_key(ip)
-    cache.add(key, 0, WINDOW_SECONDS)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, WINDOW_SECONDS)
+    """The check the register view makes before handling a submission. It takes the
+    submission's slot at once (``reserve_registration``): checking and counting separately let
+    parallel submissions all pass the check before any was counted."""
+    return not reserve_registration(ip)
 
 
 # -- a double tap registers once -----------------------------------------------------------------

@@ -1,13 +1,46 @@
 from django.urls import path
 
-from hiroba.portal import views
+from hiroba.portal import my_views, program_views, sign_in_views, views
 
 app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("hubs/<int:hub_id>/", views.hub_page, name="hub"),
+    path("hubs/<int:hub_id>/programs.ics", program_views.hub_ics, name="hub-programs-ics"),
     path("register/", views.register, name="register"),
     path("register/postal-code/", views.postal_code, name="postal-code"),
     path("card/<str:card_token>/", views.card, name="card"),
+    # Programs and sign-up (issue 4)
+    path("programs/", program_views.program_list, name="programs"),
+    path("programs/<int:program_id>/", program_views.program_detail, name="program"),
+    path("programs/<int:program_id>/apply/", program_views.apply, name="program-apply"),
+    path("programs/<int:program_id>/program.ics", program_views.program_ics, name="program-ics"),
+    path("programs/entries/<str:token>/", my_views.entry_link, name="entry-link"),
+    *(
+        path(
+            f"programs/entries/<str:token>/{action}/",
+            my_views.entry_link_action,
+            {"action": action},
+            name=f"entry-link-{action}",
+        )
+        for action in my_views.ACTIONS
+    ),
+    # My Page: the signed-in family
+    path("my/", my_views.my_page, name="my-page"),
+    path("my/contact/", my_views.contact, name="my-contact"),
+    path("my/entries/<int:program_entry_id>/", my_views.my_entry, name="my-entry"),
+    *(
+        path(
+            f"my/entries/<int:program_entry_id>/{action}/",
+            my_views.my_entry_action,
+            {"action": action},
+            name=f"my-entry-{action}",
+        )
+        for action in my_views.ACTIONS
+    ),
+    path("my/sign-in/", sign_in_views.sign_in_form, name="sign-in"),
+    path("my/sign-in/sent/", sign_in_views.sent, name="sign-in-sent"),
+    path("my/sign-in/<str:token>/", sign_in_views.link, name="sign-in-link"),
+    path("my/sign-out/", sign_in_views.sign_out, name="sign-out"),
 ]

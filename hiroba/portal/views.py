@@ -75,10 +75,10 @@ def register(request):
         )
         return _form_page(request, form, children, status=429)
     if form.is_robot:
-        services.count_registration(ip)
         form.add_error(None, _("The form could not be sent. Please try again."))
         return _form_page(request, form, children, status=400)
     if not _valid(form, children):
+        services.release_registration(ip)  # a form with mistakes created no card
         return _form_page(request, form, children)
     return _save(request, form, children, ip, hubs)
 
@@ -97,6 +97,8 @@ def _valid(form, children) -> bool:
 def _save(request, form, children, ip, hubs):
     key = form.cleaned_data["key"]
     replayed = services.claim(key)
+    if replayed is not None:  # a double tap: the first tap's slot counts
+        services.release_registration(ip)
     if replayed:  # a double tap: show the card the first tap made
         return redirect("portal:card", card_token=replayed)
     if replayed == "":
@@ -107,11 +109,11 @@ def _save(request, form, children, ip, hubs):
         data = services.household_data(form, [c for c in children if c.is_used])
         household = services.pre_register(hub, data)
     except services.RegistrationFailed as failure:
+        services.release_registration(ip)
         services.release(key, None)
         form.add_error(None, failure.message)
         return _form_page(request, form, children)
     services.release(key, household.card_token)
-    services.count_registration(ip)
     messages.success(request, _("Thank you. Your family card is ready."))
     return redirect("portal:card", card_token=household.card_token)
 

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "hiroba.hubs",
     "hiroba.families",
     "hiroba.visits",
+    "hiroba.programs",
     "hiroba.portal",
 ]
 
@@ -259,6 +260,12 @@ EMAIL_PORT = env_int("HIROBA_EMAIL_PORT", 25, minimum=1, maximum=65535)
 EMAIL_HOST_USER = env_str("HIROBA_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_secret("HIROBA_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("HIROBA_EMAIL_USE_TLS", False)
+# Send sign-up e-mails right after the sign-up commits (True), or leave them to
+# `manage.py programs_tick` within the minute (False: production default, keeps the sign-up
+# request short during a rush).
+HIROBA_SEND_MESSAGES_AT_ONCE = env_bool("HIROBA_SEND_MESSAGES_AT_ONCE", True)
+# Where parents reach the portal: links in e-mails sent outside a request (reminders, offers).
+HIROBA_PUBLIC_URL = env_str("HIROBA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env_str("HIROBA_DEFAULT_FROM_EMAIL", "Hiroba <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -20,6 +20,8 @@ if len(SECRET_KEY) < 50:
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("HIROBA_SSL_REDIRECT", True)
+# Sign-up e-mails go out from `programs_tick` (every minute), not inside the request.
+HIROBA_SEND_MESSAGES_AT_ONCE = env_bool("HIROBA_SEND_MESSAGES_AT_ONCE", False)
 SECURE_HSTS_SECONDS = env_int("HIROBA_HSTS_SECONDS", 31536000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True

@@ -17,7 +17,8 @@ from datetime import date, datetime, time, timedelta
 from django.db import connection
 from django.utils import timezone
 
-from hiroba.families.demo import DemoFamily, insert_dicts, insert_rows, last_id, new_ids
+from hiroba.core.demodata import insert_dicts, insert_rows, last_id, new_ids
+from hiroba.families.demo import DemoFamily
 from hiroba.families.models import Household
 from hiroba.lib.fiscal import fiscal_year_of
 from hiroba.lib.jpcalendar import is_public_holiday, is_year_end_closure

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hiroba.core import audit
 from hiroba.core.models import Venue
+from hiroba.families import queries as family_queries
 from hiroba.families import services as family_services
 from hiroba.families.choices import GRANDPARENTS, HouseholdStatus, MemberKind, Relation
 from hiroba.families.models import Household, Member
@@ -318,13 +319,26 @@ def cancel_visit(visit: Visit, *, actor) -> None:
         _recompute_visit_dates(household_id)
 
 
+def _card_in_use(household_id: int) -> int:
+    """The card a visit's card was merged into, following later merges (A into B, then B into
+    C: C), or the card itself."""
+    seen = set()
+    while household_id not in seen:
+        seen.add(household_id)
+        into = Household.objects.filter(pk=household_id).values_list("merged_into_id", flat=True)
+        parent = into.first()
+        if parent is None:
+            break
+        household_id = parent
+    return household_id
+
+
 def _recompute_visit_dates(household_id: int) -> None:
-    """First and last visit over the card and the cards merged into it (a merge keeps both
-    cards' visits where they were), and one first visit among them."""
-    card_ids = [
-        household_id,
-        *Household.objects.filter(merged_into_id=household_id).values_list("pk", flat=True),
-    ]
+    """First and last visit of the card in use over it and every card merged into it, however
+    long ago (a merge keeps each card's visits where they were), and one first visit among
+    them."""
+    household_id = _card_in_use(household_id)
+    card_ids = [household_id, *family_queries.merged_card_ids(household_id)]
     dates = Visit.objects.filter(household_id__in=card_ids).order_by("visited_on", "pk")
     first = dates.values_list("visited_on", flat=True).first()
     last = dates.reverse().values_list("visited_on", flat=True).first()

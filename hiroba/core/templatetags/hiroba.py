@@ -78,3 +78,21 @@ def month_day(value: str) -> str:
         return formats.date_format(date(2000, month, day), "MONTH_DAY_FORMAT")
     except ValueError:
         return value
+
+
+@register.filter
+def report_cell(value) -> str:
+    """{{ cell|report_cell }}: a figure as the reports show it, 1,234 · 12.5 (one decimal for
+    shares) · 11月3日 · — for no figure. One place for the visit reports and the program
+    statistics, so the two pages never disagree on how a number looks."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return formats.number_format(value, force_grouping=True)
+    if isinstance(value, float):
+        return formats.number_format(value, decimal_pos=1, force_grouping=True)
+    if isinstance(value, date):
+        return formats.date_format(value, "MONTH_DAY_FORMAT")
+    return str(value)

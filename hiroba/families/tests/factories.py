@@ -5,9 +5,15 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from hiroba.families import services
 from hiroba.families.choices import MemberKind, Relation
 from hiroba.families.services import HouseholdData, MemberData
+
+# The fixed moment of the registry and reception tests (ages, "today's" visits and fiscal years
+# depend on it): ``pytestmark = [pytest.mark.django_db, AT_NOON]``; time stands still.
+AT_NOON = pytest.mark.time_machine("2026-11-20T12:00:00+09:00", tick=False)
 
 
 def caregiver(  # noqa: PLR0917 (positional names read like a family card in the tests)

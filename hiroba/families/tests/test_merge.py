@@ -7,14 +7,13 @@ import threading
 from datetime import date
 
 import pytest
-import time_machine
 from django.db import connection
 from django.urls import reverse
 
 from hiroba.accounts.choices import Role
 from hiroba.core.models import AuditLog
 from hiroba.core.tests.factories import HubFactory, VenueFactory
-from hiroba.families import queries, services
+from hiroba.families import merging, queries, services
 from hiroba.families.choices import (
     ConsentAction,
     ConsentPurpose,
@@ -24,37 +23,30 @@ from hiroba.families.choices import (
 )
 from hiroba.families.models import Household, HouseholdMerge
 from hiroba.families.services import RegistryError
-from hiroba.families.tests.factories import caregiver, child, family
+from hiroba.families.tests.factories import AT_NOON, caregiver, child, family
 from hiroba.visits.services import check_in
 
-pytestmark = pytest.mark.django_db
-NOON = "2026-11-20T12:00:00+09:00"
+pytestmark = [pytest.mark.django_db, AT_NOON]
 
 
-@pytest.fixture(autouse=True)
-def _today():
-    with time_machine.travel(NOON, tick=False):
-        yield
-
-
-def _father():
+def _father(**extra):
     return caregiver(
-        "山田", "一郎", "ヤマダ", "イチロウ", relation=Relation.FATHER, phone="09055556666"
+        "山田", "一郎", "ヤマダ", "イチロウ", relation=Relation.FATHER, phone="09055556666", **extra
     )
 
 
 def _pair(world):
     """The same family registered twice: once by the mother with the first child, once by the
-    father with both children."""
+    father with both children. Each card has its main contact, as the counter form sets."""
     kept = family(
         world.a.hub,
-        caregiver(phone="09011112222"),
+        caregiver(phone="09011112222", is_primary_contact=True),
         child(),
         consents={ConsentPurpose.VISIT_RECORDS: True},
     )
     merged = family(
         world.a.hub,
-        _father(),
+        _father(is_primary_contact=True),
         child(),  # the same 太郎 (same furigana and date of birth)
         child("花", "ハナ", date(2026, 6, 1)),
         consents={ConsentPurpose.PHOTOS: True},
@@ -82,6 +74,9 @@ def test_merging_moves_new_members_and_consent_and_keeps_the_card_for_history(wo
         "花子",
     ]
     assert list(merged.members.all()) == [taro_copy]  # the duplicate stays with the old card
+    # One main contact: the kept card's mother; the father moved without his flag.
+    mother = kept.members.get(relation=Relation.MOTHER)
+    assert list(kept.members.filter(is_primary_contact=True)) == [mother]
     assert (merged.status, merged.merged_into) == (HouseholdStatus.MERGED, kept)
     assert queries.has_consent(kept, ConsentPurpose.PHOTOS)
     assert queries.has_consent(kept, ConsentPurpose.VISIT_RECORDS)
@@ -97,10 +92,57 @@ def test_merging_moves_new_members_and_consent_and_keeps_the_card_for_history(wo
     assert record.merged_by == staff
     assert sorted(record.moved["members"]) == sorted([father.pk, hana.pk])
     assert record.moved["duplicates"] == [taro_copy.pk]
+    assert (record.moved["main_contact"], record.moved["no_longer_main_contact"]) == (
+        mother.pk,
+        [father.pk],
+    )
     assert len(record.moved["consents"]) == 1
     entry = AuditLog.objects.get(action="families.household.merged")
     assert entry.object_id == str(kept.pk)
     assert entry.payload["merged"] == merged.pk
+
+
+def _main_contacts(household):
+    return list(
+        household.members.filter(is_primary_contact=True).values_list("given_name", flat=True)
+    )
+
+
+def test_a_kept_card_without_a_main_contact_takes_the_merged_cards(world):
+    kept = family(world.a.hub, caregiver(), child())  # e.g. imported from a paper card
+    merged = family(world.a.hub, _father(is_primary_contact=True), child())
+    services.merge_households(kept, merged, actor=None)
+    assert _main_contacts(kept) == ["一郎"]
+
+
+def test_a_merged_main_contact_already_on_the_kept_card_makes_that_row_the_main_contact(world):
+    kept = family(world.a.hub, caregiver(), child())
+    merged = family(world.a.hub, caregiver(is_primary_contact=True), _father(), child())
+    record = services.merge_households(kept, merged, actor=None)
+    kept_mother = kept.members.get(relation=Relation.MOTHER)
+    assert _main_contacts(kept) == ["花子"]
+    assert kept_mother.is_primary_contact and record.moved["main_contact"] == kept_mother.pk
+    assert _main_contacts(merged) == ["花子"]  # the duplicate row left behind is history
+
+
+def test_a_kept_card_with_two_main_contacts_keeps_the_first(world):
+    kept = family(
+        world.a.hub,
+        caregiver(is_primary_contact=True),
+        caregiver(
+            "山田", "和子", "ヤマダ", "カズコ", Relation.GRANDMOTHER, is_primary_contact=True
+        ),
+    )
+    merged = family(world.a.hub, _father(is_primary_contact=True), child())
+    services.merge_households(kept, merged, actor=None)
+    assert _main_contacts(kept) == ["花子"]
+
+
+def test_cards_without_a_main_contact_get_none_made_up(world):
+    kept, merged = family(world.a.hub), family(world.a.hub, _father(), child())
+    record = services.merge_households(kept, merged, actor=None)
+    assert _main_contacts(kept) == []
+    assert record.moved["main_contact"] is None
 
 
 def test_merged_cards_no_longer_appear_in_search_or_by_qr_code(world):
@@ -254,7 +296,7 @@ def test_hub_staff_may_not_merge(world, client):
 
 # -- concurrency (PostgreSQL) ------------------------------------------------------------------
 def _read_rows(*households):
-    """``services._lock_rows`` without the lock: the guard switched off."""
+    """``rows.lock_rows`` without the lock: the guard switched off."""
     return {h.pk: Household.objects.get(pk=h.pk) for h in households}
 
 
@@ -262,7 +304,7 @@ def _merge_one_card_into_two_at_once(monkeypatch, *, guarded: bool):
     """Two managers merge the same duplicate card, each into a different card, at once."""
     hub = HubFactory()
     first, second, duplicate = family(hub), family(hub), family(hub)
-    read_rows = services._lock_rows if guarded else _read_rows
+    read_rows = merging.lock_rows if guarded else _read_rows
     both_read = threading.Barrier(2)
 
     def rows_then_wait(*households):
@@ -271,7 +313,7 @@ def _merge_one_card_into_two_at_once(monkeypatch, *, guarded: bool):
             both_read.wait(timeout=1)
         return rows
 
-    monkeypatch.setattr(services, "_lock_rows", rows_then_wait)
+    monkeypatch.setattr(merging, "lock_rows", rows_then_wait)
     outcomes = []
 
     def merge(kept):

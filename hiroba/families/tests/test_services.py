@@ -11,7 +11,13 @@ import time_machine
 from hiroba.core.models import AuditLog
 from hiroba.core.tests.factories import TownBlockFactory
 from hiroba.families import queries, services
-from hiroba.families.choices import ConsentPurpose, HouseholdStatus, MemberKind, Relation
+from hiroba.families.choices import (
+    ConsentPurpose,
+    ContactChannel,
+    HouseholdStatus,
+    MemberKind,
+    Relation,
+)
 from hiroba.families.models import ConsentEvent, Household, Member
 from hiroba.families.services import RegistryError
 from hiroba.families.tests.factories import caregiver, child, family
@@ -151,3 +157,70 @@ def test_a_confirmed_or_merged_registration_is_not_removed(world):
     services.merge_households(kept, family(world.a.hub, status=HouseholdStatus.PENDING), actor=None)
     assert services.remove_pending_registration(kept, actor=None) is False
     assert Household.objects.filter(pk__in=[confirmed.pk, kept.pk]).count() == 2
+
+
+# -- how the family wants to be contacted ------------------------------------------------------
+CHANNEL_CHANGED = "families.household.contact_channel_changed"
+
+
+def test_setting_the_contact_channel_saves_and_audits_it(world):
+    household = family(world.a.hub)
+    assert household.contact_channel == ContactChannel.EMAIL
+    returned = services.set_contact_channel(household, ContactChannel.PHONE, actor=None)
+    assert returned is household and household.contact_channel == ContactChannel.PHONE
+    assert Household.objects.get(pk=household.pk).contact_channel == ContactChannel.PHONE
+    entry = AuditLog.objects.get(action=CHANNEL_CHANGED)
+    assert (entry.object_id, entry.actor, entry.payload) == (
+        str(household.pk),
+        None,  # the parent on the portal
+        {"from": "email", "to": "phone"},
+    )
+
+
+def test_setting_the_same_channel_again_writes_nothing(world):
+    household = family(world.a.hub)
+    services.set_contact_channel(household, ContactChannel.EMAIL, actor=None)
+    assert not AuditLog.objects.filter(action=CHANNEL_CHANGED).exists()
+
+
+def test_the_stored_channel_decides_not_the_callers_copy(world):
+    household = family(world.a.hub)
+    stale = Household.objects.get(pk=household.pk)
+    services.set_contact_channel(household, ContactChannel.PHONE, actor=None)
+    services.set_contact_channel(stale, ContactChannel.EMAIL, actor=None)  # stale says "email"
+    assert Household.objects.get(pk=household.pk).contact_channel == ContactChannel.EMAIL
+    assert AuditLog.objects.filter(action=CHANNEL_CHANGED).count() == 2
+
+
+@pytest.mark.parametrize("channel", ["fax", "", "EMAIL"])
+def test_an_unknown_channel_is_refused(world, channel):
+    household = family(world.a.hub)
+    with pytest.raises(RegistryError) as error:
+        services.set_contact_channel(household, channel, actor=None)
+    assert error.value.code == "unknown_contact_channel"
+    assert Household.objects.get(pk=household.pk).contact_channel == ContactChannel.EMAIL
+    assert not AuditLog.objects.filter(action=CHANNEL_CHANGED).exists()
+
+
+def test_a_merged_card_keeps_its_channel(world):
+    kept, merged = family(world.a.hub), family(world.a.hub)
+    services.merge_households(kept, merged, actor=None)
+    with pytest.raises(RegistryError) as error:
+        services.set_contact_channel(merged, ContactChannel.PHONE, actor=None)
+    assert error.value.code == "household_not_current"
+    assert Household.objects.get(pk=merged.pk).contact_channel == ContactChannel.EMAIL
+
+
+def test_updating_the_household_changes_the_channel_in_the_same_transaction(world):
+    household = family(world.a.hub)
+    changed = services.update_household(
+        household, actor=None, notes="電話希望", contact_channel=ContactChannel.PHONE
+    )
+    assert changed == ["contact_channel", "notes"]
+    assert AuditLog.objects.get(action="families.household.updated").payload == {
+        "fields": ["notes"]
+    }
+    assert AuditLog.objects.filter(action=CHANNEL_CHANGED).count() == 1
+    with pytest.raises(RegistryError):
+        services.update_household(household, actor=None, notes="", contact_channel="line")
+    assert Household.objects.get(pk=household.pk).notes == "電話希望"  # nothing half-saved

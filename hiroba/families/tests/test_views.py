@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from hiroba.accounts.choices import Role
@@ -21,16 +20,9 @@ from hiroba.families.choices import (
     Relation,
 )
 from hiroba.families.models import ConsentEvent, Household, Member
-from hiroba.families.tests.factories import caregiver, child, family
+from hiroba.families.tests.factories import AT_NOON, caregiver, child, family
 
-pytestmark = pytest.mark.django_db
-NOON = "2026-11-20T12:00:00+09:00"
-
-
-@pytest.fixture(autouse=True)
-def _today():
-    with time_machine.travel(NOON, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, AT_NOON]
 
 
 @pytest.fixture
@@ -184,7 +176,7 @@ def test_the_family_page_shows_members_consent_and_visits_and_is_audited(world, 
     photos = dict(response.context["consents"])[ConsentPurpose.PHOTOS.label]
     assert photos.action == ConsentAction.WITHDRAWN
     assert len(response.context["consent_history"]) == 3  # the grant stays as history
-    assert response.context["visit_count"] == 0
+    assert response.context["card_visits"].total == 0
     viewed = AuditLog.objects.get(action="families.household.viewed")
     assert (viewed.object_id, viewed.actor) == (str(household.pk), world.a.person(Role.HUB_STAFF))
 
@@ -405,6 +397,7 @@ def test_editing_the_address_saves_it_and_relocates_the_district(world, staff):
             "language": "en",
             "how_heard": "",
             "notes": "アレルギー：卵",
+            "contact_channel": "email",
         },
     )
     assert response.status_code == 302
@@ -427,3 +420,42 @@ def test_a_merged_card_cannot_be_edited(world, staff, english):
         reverse("families:household-edit", kwargs={"household_id": merged.pk}), follow=True
     )
     assert "merged or anonymised" in response.content.decode()
+
+
+# -- how to contact the family -----------------------------------------------------------------
+def _edit_url(household):
+    return reverse("families:household-edit", kwargs={"household_id": household.pk})
+
+
+def _edit_data(household, **changes):
+    fields = ("postal_code", "address_region", "address_rest", "language", "how_heard", "notes")
+    return {**{name: getattr(household, name) for name in fields}, **changes}
+
+
+def test_staff_see_and_change_how_the_family_wants_to_be_contacted(world, staff, english):
+    household = family(world.a.hub)
+    assert "E-mail" in staff.get(_detail_url(household)).content.decode()
+    form = staff.get(_edit_url(household))
+    assert 'name="contact_channel" value="phone"' in form.content.decode()
+    assert form.context["form"]["contact_channel"].value() == "email"
+    response = staff.post(_edit_url(household), _edit_data(household, contact_channel="phone"))
+    assert response.status_code == 302
+    household.refresh_from_db()
+    assert household.contact_channel == "phone"
+    entry = AuditLog.objects.get(action="families.household.contact_channel_changed")
+    assert entry.payload == {"from": "email", "to": "phone"}
+    assert not AuditLog.objects.filter(action="families.household.updated").exists()
+    assert "Phone call from staff" in staff.get(_detail_url(household)).content.decode()
+
+
+def test_an_unknown_contact_channel_is_refused_with_a_message(world, staff, english):
+    household = family(world.a.hub)
+    response = staff.post(_edit_url(household), _edit_data(household, contact_channel="fax"))
+    assert response.status_code == 200
+    assert response.context["form"].errors["contact_channel"] == [
+        "Choose how the family wants to be contacted."
+    ]
+    household.refresh_from_db()
+    assert household.contact_channel == "email"
+    changes = ("families.household.contact_channel_changed", "families.household.updated")
+    assert not AuditLog.objects.filter(action__in=changes).exists()

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from hiroba.accounts.choices import Role
@@ -19,16 +18,9 @@ from hiroba.families.choices import (
     MemberKind,
     Relation,
 )
-from hiroba.families.tests.factories import caregiver, child, family
+from hiroba.families.tests.factories import AT_NOON, caregiver, child, family
 
-pytestmark = pytest.mark.django_db
-NOON = "2026-11-20T12:00:00+09:00"
-
-
-@pytest.fixture(autouse=True)
-def _today():
-    with time_machine.travel(NOON, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, AT_NOON]
 
 
 @pytest.fixture

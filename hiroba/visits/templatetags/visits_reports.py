@@ -1,26 +1,12 @@
-"""Display of statistics cells: thousands separators, one decimal for shares, "—" for none."""
+"""Display of statistics cells: the ``report_cell`` filter of ``hiroba.core`` (thousands
+separators, one decimal for shares, "—" for none), offered under this library's name too so
+the visit report templates keep loading ``visits_reports``."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from django import template
-from django.utils import formats
+
+from hiroba.core.templatetags.hiroba import report_cell
 
 register = template.Library()
-
-
-@register.filter
-def report_cell(value) -> str:
-    """{{ cell|report_cell }}: 1,234 · 12.5 · 11月3日 · — (no figure)."""
-    if value is None or value == "":
-        return "—" if value is None else ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int):
-        return formats.number_format(value, force_grouping=True)
-    if isinstance(value, float):
-        return formats.number_format(value, decimal_pos=1, force_grouping=True)
-    if isinstance(value, date):
-        return formats.date_format(value, "MONTH_DAY_FORMAT")
-    return str(value)
+register.filter("report_cell", report_cell)

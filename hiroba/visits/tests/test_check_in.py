@@ -9,19 +9,12 @@ import time_machine
 
 from hiroba.core.tests.factories import VenueFactory
 from hiroba.families.choices import Relation
-from hiroba.families.tests.factories import caregiver, child, family
+from hiroba.families.tests.factories import AT_NOON, caregiver, child, family
 from hiroba.visits import services
 from hiroba.visits.models import Visit, VisitMonth
 from hiroba.visits.services import Counts, VisitError
 
-pytestmark = pytest.mark.django_db
-NOON = "2026-11-20T12:00:00+09:00"
-
-
-@pytest.fixture(autouse=True)
-def _today():
-    with time_machine.travel(NOON, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, AT_NOON]
 
 
 @pytest.fixture
@@ -165,3 +158,23 @@ def test_cancelling_on_the_kept_card_keeps_the_merged_cards_visit_dates(world, v
     kept.refresh_from_db()
     assert (kept.first_visit_on, kept.last_visit_on) == (date(2026, 11, 2), date(2026, 11, 2))
     assert sum(Visit.objects.values_list("first_visits", flat=True)) == 1
+
+
+def test_cancelling_counts_the_visits_of_cards_merged_two_merges_ago(world, venue):
+    """A into B, then B into C: C's visit dates and its one first visit span all three."""
+    from hiroba.families import services as family_services  # noqa: PLC0415
+
+    a, b, c = family(world.a.hub), family(world.a.hub), family(world.a.hub)
+    services.check_in(a, venue, _ids(a), actor=None, on=date(2026, 4, 7))
+    services.check_in(b, venue, _ids(b), actor=None, on=date(2026, 6, 2))
+    family_services.merge_households(b, a, actor=None)
+    family_services.merge_households(c, b, actor=None)
+    mistake, _ = services.check_in(c, venue, _ids(c), actor=None)
+    services.cancel_visit(mistake, actor=None)
+    c.refresh_from_db()
+    assert (c.first_visit_on, c.last_visit_on) == (date(2026, 4, 7), date(2026, 6, 2))
+    # Cancelling on the oldest card updates the card in use too.
+    services.cancel_visit(Visit.objects.get(household=b), actor=None)
+    c.refresh_from_db()
+    assert (c.first_visit_on, c.last_visit_on) == (date(2026, 4, 7), date(2026, 4, 7))
+    assert list(Visit.objects.values_list("first_visits", flat=True)) == [1]

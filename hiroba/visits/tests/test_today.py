@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -13,19 +12,12 @@ from django.urls import reverse
 from hiroba.accounts.choices import Role
 from hiroba.core.tests.factories import VenueFactory
 from hiroba.families.choices import Relation
-from hiroba.families.tests.factories import caregiver, child, family
+from hiroba.families.tests.factories import AT_NOON, caregiver, child, family
 from hiroba.visits import services
 from hiroba.visits.models import Visit, VisitMonth
 from hiroba.visits.services import Counts
 
-pytestmark = pytest.mark.django_db
-NOON = "2026-11-20T12:00:00+09:00"
-
-
-@pytest.fixture(autouse=True)
-def _today():
-    with time_machine.travel(NOON, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, AT_NOON]
 
 
 @pytest.fixture

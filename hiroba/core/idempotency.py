@@ -1,0 +1,156 @@
+"""``Idempotency-Key`` for unsafe endpoints (perf-and-safety R2; Stripe's and the IETF draft's
+semantics, kept in one database transaction as Brandur Leach describes).
+
+A request with a key runs inside one transaction that first inserts the key's record. A
+parallel duplicate blocks on the unique index until the first commits (PostgreSQL) or queues
+behind it (SQLite IMMEDIATE), then replays the stored status, headers and body. The same key
+with a different request body is refused with 422. A request that fails (4xx, 5xx or an
+exception) stores nothing, so a corrected form or a retry may reuse its key; a streamed
+answer (a download) cannot be kept, so its work commits and the key stays free. Answers are
+kept for 24 hours; ``manage.py prune_idempotency_records`` removes older ones.
+
+Browser forms send the key as the hidden field ``idempotency_key`` (one per form render), API
+clients as the ``Idempotency-Key`` header.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from datetime import timedelta
+from functools import wraps
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hiroba.core.models import IdempotencyRecord
+
+HEADER = "Idempotency-Key"
+FORM_FIELD = "idempotency_key"
+KEEP_FOR = timedelta(hours=24)
+KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")
+_REPLAYED_HEADERS = ("Location", "Content-Type", "HX-Redirect", "HX-Location", "HX-Trigger")
+_NOT_FINGERPRINTED = {"csrfmiddlewaretoken", FORM_FIELD}
+
+
+class _Unstored(Exception):
+    """Carries a response that must not be stored out of the transaction (rolling it back)."""
+
+    def __init__(self, response: HttpResponse) -> None:
+        super().__init__("unstored response")
+        self.response = response
+
+
+def request_key(request: HttpRequest) -> str | None:
+    key = request.headers.get(HEADER) or request.POST.get(FORM_FIELD) or ""
+    return key.strip() or None
+
+
+def fingerprint(request: HttpRequest) -> str:
+    """A hash of what the request asks for: method, path and body (form fields sorted, the CSRF
+    token and the key itself left out, so a re-sent form matches its first send)."""
+    digest = hashlib.sha256()
+    digest.update(f"{request.method} {request.path}\n".encode())
+    if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        for name in sorted(set(request.POST) - _NOT_FINGERPRINTED):
+            for value in request.POST.getlist(name):
+                digest.update(f"{name}={value}\n".encode())
+    else:
+        digest.update(request.body)
+    return digest.hexdigest()
+
+
+def _replay(record: IdempotencyRecord) -> HttpResponse:
+    response = HttpResponse(bytes(record.body), status=record.status_code)
+    for name, value in record.headers.items():
+        response[name] = value
+    response["Idempotent-Replayed"] = "true"
+    return response
+
+
+def _store(record: IdempotencyRecord, response: HttpResponse) -> None:
+    if hasattr(response, "render") and not response.is_rendered:
+        response.render()
+    record.status_code = response.status_code
+    record.body = response.content
+    record.headers = {h: response[h] for h in _REPLAYED_HEADERS if response.has_header(h)}
+    record.save(update_fields=["status_code", "body", "headers"])
+
+
+def _mismatch() -> HttpResponse:
+    message = _("This request key was already used for a different request.")
+    return HttpResponse(message, status=422, content_type="text/plain; charset=utf-8")
+
+
+def _claim(scope: str, key: str, print_: str) -> IdempotencyRecord | None:
+    """Insert the key's record; None when another request holds the key (committed). An
+    answer older than 24 hours is removed and the key taken afresh (checked only on a clash,
+    so the usual request pays one INSERT)."""
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                return IdempotencyRecord.objects.create(scope=scope, key=key, fingerprint=print_)
+        except IntegrityError:
+            expired, _by_model = IdempotencyRecord.objects.filter(
+                scope=scope, key=key, created_at__lt=timezone.now() - KEEP_FOR
+            ).delete()
+            if not expired:
+                return None
+    return None
+
+
+def idempotent(scope: Callable[[HttpRequest], str]):
+    """Decorate a view whose unsafe requests may carry a key. ``scope(request)`` names whose
+    keys these are (a family, a staff account), so two families can never collide."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs):
+            key = request_key(request) if request.method == "POST" else None
+            if key is None:
+                return view(request, *args, **kwargs)
+            if not KEY_PATTERN.match(key):
+                return HttpResponse(
+                    _("The request key is not valid."),
+                    status=400,
+                    content_type="text/plain; charset=utf-8",
+                )
+            return _run_once(view, scope(request)[:100], key, request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _run_once(view, scope: str, key: str, request, *args, **kwargs) -> HttpResponse:
+    print_ = fingerprint(request)
+    try:
+        with transaction.atomic():
+            record = _claim(scope, key, print_)
+            if record is not None:
+                response = view(request, *args, **kwargs)
+                if response.status_code >= 400:
+                    raise _Unstored(response)
+                if getattr(response, "streaming", False):  # cannot be kept: commit, free the key
+                    record.delete()
+                    return response
+                _store(record, response)
+                return response
+    except _Unstored as unstored:
+        return unstored.response
+    existing = IdempotencyRecord.objects.filter(scope=scope, key=key).first()
+    if existing is None:  # the holder rolled back meanwhile: run as a fresh request
+        return view(request, *args, **kwargs)
+    if existing.fingerprint != print_:
+        return _mismatch()
+    return _replay(existing)
+
+
+def prune(now=None) -> int:
+    """Remove answers older than 24 hours; returns how many went."""
+    cutoff = (now or timezone.now()) - KEEP_FOR
+    deleted, _by_model = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

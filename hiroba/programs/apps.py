@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProgramsConfig(AppConfig):
+    """Classes and events (講座・イベント): sessions, eligibility, sign-up with capacity in
+    families and people, lotteries, family waitlists with time-limited offers, attendance."""
+
+    name = "hiroba.programs"
+    label = "programs"
+    verbose_name = _("Programs and sign-up")
+
+    def ready(self) -> None:
+        from hiroba.programs import rules  # noqa: F401 - registers the rule section
