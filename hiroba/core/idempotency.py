@@ -133,8 +133,11 @@ def _run_once(view, scope: str, key: str, request, *args, **kwargs) -> HttpRespo
             if record is not None:
                 response = view(request, *args, **kwargs)
                 if response.status_code >= 400:
-                    raise _Unstored(response)
-                if getattr(response, "streaming", False):  # cannot be kept: commit, free the key
+                    raise _Unstored(response)  # errors may be retried with the same key
+                if response.status_code == 200 or getattr(response, "streaming", False):
+                    # Not kept, the key is freed and the work commits: a stream cannot be
+                    # stored, and a 200 is a page (a form shown again), not the result of the
+                    # request, which may hold personal data that must not sit in this table.
                     record.delete()
                     return response
                 _store(record, response)

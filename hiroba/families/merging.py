@@ -13,6 +13,7 @@ from datetime import date
 from django.db import transaction
 
 from hiroba.core import audit
+from hiroba.families import hooks
 from hiroba.families.choices import HouseholdStatus, MemberKind
 from hiroba.families.errors import RegistryError
 from hiroba.families.models import ConsentEvent, Household, HouseholdMerge, Member
@@ -156,6 +157,7 @@ def merge_households(kept: Household, merged: Household, *, actor) -> HouseholdM
     kept.save(update_fields=[*filled, *_take_over_dates(kept, merged)])
     merged.status, merged.merged_into = HouseholdStatus.MERGED, kept
     merged.save(update_fields=["status", "merged_into", "updated_at"])
+    hooks.run_merge(kept, merged, actor=actor)  # e.g. program entries follow the family
     moved = {
         "members": [m.pk for m in moving],
         "duplicates": [m.pk for m in duplicates],

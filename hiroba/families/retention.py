@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hiroba.core.models import Municipality
-from hiroba.families import services
+from hiroba.families import hooks, services
 from hiroba.families.choices import HouseholdStatus, MemberKind
 from hiroba.families.models import Household
 
@@ -54,11 +54,15 @@ def add_years(day: date, years: int) -> date:
 
 
 def last_activity(household: Household) -> date:
-    return (
+    """The family's last visit (or registration), or later activity in other apps (a program
+    it signed up for), whichever is latest."""
+    own = (
         household.last_visit_on
         or household.registered_on
         or timezone.localdate(household.created_at)
     )
+    elsewhere = hooks.latest_activity(household)
+    return max(own, elsewhere) if elsewhere else own
 
 
 def anonymise_due_on(activity: date, youngest_birth: date | None, rules: dict) -> date:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from hiroba.core import audit
 from hiroba.core.models import Hub
 from hiroba.core.services import save_changes
+from hiroba.families import hooks
 from hiroba.families.choices import (
     ConsentAction,
     ConsentPurpose,
@@ -442,6 +443,7 @@ def anonymise_household(household: Household, *, actor) -> Household:
     household = lock_rows(household)[household.pk]
     if household.status == HouseholdStatus.ANONYMISED:
         raise RegistryError("household_anonymised")
+    hooks.run_anonymise(household, actor=actor)  # e.g. program entries end, messages go
     members = list(household.members.all())
     for member in members:
         for name in MEMBER_PERSONAL_FIELDS:
@@ -488,6 +490,7 @@ def remove_pending_registration(household: Household, *, actor) -> bool:
         or household.last_visit_on is not None
         or household.merges_kept.exists()
         or household.merges_merged.exists()
+        or hooks.in_use(household)  # e.g. it signed up for a program: anonymise it later
     )
     if in_use:
         return False

@@ -12,6 +12,7 @@ from __future__ import annotations
 from functools import wraps
 
 from django.db.models import Prefetch
+from django.middleware.csrf import rotate_token
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -80,6 +81,7 @@ def current_member(request) -> Member | None:
 def sign_in(request, household: Household, member: Member) -> None:
     """A new session key first (no session fixation), then the family's ids."""
     request.session.cycle_key()
+    rotate_token(request)  # a CSRF token seen before signing in is not reused after
     request.session[SESSION_HOUSEHOLD] = household.pk
     request.session[SESSION_MEMBER] = member.pk
     if hasattr(request, _CACHED):

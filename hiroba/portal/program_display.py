@@ -125,6 +125,7 @@ def _status_text(entry: Entry, position: int | None) -> tuple[str, str]:
         EntryStatus.CANCELLED: (_("Cancelled."), "muted"),
         EntryStatus.DECLINED: (_("You said no to the seat."), "muted"),
         EntryStatus.LAPSED: (_("The time to answer the offer has passed."), "muted"),
+        EntryStatus.NOT_DRAWN: (_("Not drawn in the lottery this time."), "muted"),
     }
     text, tone = texts[entry.status]
     return str(text), tone

@@ -19,14 +19,15 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from hiroba.core import ratelimit
+from hiroba.core.models import IdempotencyRecord
 from hiroba.families.choices import MemberKind
 from hiroba.families.models import Household, Member
 
@@ -117,8 +118,17 @@ def read_token(token: str) -> LinkResult:
 
 
 def claim_token(token: str) -> bool:
-    """Mark the link used; False when it was used before."""
-    return cache.add(f"portal:sign-in:used:{_digest(token)}", 1, MAX_AGE_SECONDS + 60)
+    """Mark the link used; False when it was used before. Kept in the database (a unique row
+    of ``core.IdempotencyRecord``, pruned after 24 hours, far beyond the link's 30 minutes),
+    not the cache, which may cull entries and is per process unless shared."""
+    try:
+        with transaction.atomic():
+            IdempotencyRecord.objects.create(
+                scope="portal:sign-in-link", key=_digest(token), fingerprint="used"
+            )
+    except IntegrityError:
+        return False
+    return True
 
 
 # -- the e-mail ----------------------------------------------------------------------------------

@@ -78,10 +78,11 @@ def link(request, token: str):
     if request.method == "GET":
         context = {"member": member, "household": member.household, "next": next_path}
         return private(render(request, "portal/sign_in/link.html", context))
+    claimed = sign_in.claim_token(token)  # always: the link is spent once it was pressed
     already = parents.current_household(request)
     if already is not None and already.pk == member.household_id:
         return redirect(next_path)  # a double tap of the button
-    if not sign_in.claim_token(token):
+    if not claimed:
         context = {"problem": _problem_text("used")}
         return private(render(request, "portal/sign_in/link.html", context, status=400))
     parents.sign_in(request, member.household, member)

@@ -11,4 +11,7 @@ class ProgramsConfig(AppConfig):
     verbose_name = _("Programs and sign-up")
 
     def ready(self) -> None:
-        from hiroba.programs import rules  # noqa: F401 - registers the rule section
+        from hiroba.programs import (  # noqa: F401 - register the rule section and family hooks
+            family_hooks,
+            rules,
+        )

@@ -52,6 +52,7 @@ class EntryStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
     DECLINED = "declined", _("Offer declined")
     LAPSED = "lapsed", _("Offer lapsed")
+    NOT_DRAWN = "not_drawn", _("Not drawn in the lottery")
 
 
 ACTIVE_STATUSES = (

@@ -15,11 +15,11 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from hiroba.families.choices import ContactChannel
 from hiroba.programs import calendar, links, notify
 from hiroba.programs.choices import EntryStatus
+from hiroba.programs.contacts import recipient
 from hiroba.programs.models import Entry
 from hiroba.programs.queries import waitlist_position
 from hiroba.programs.rules import program_rules
@@ -27,37 +27,27 @@ from hiroba.programs.rules import program_rules
 SITE_LANGUAGES = {"en": "en"}
 
 
+_SUBJECTS_BY_STATUS = {
+    (notify.ENTRY_RECEIVED, EntryStatus.CONFIRMED): gettext_lazy("[Confirmed] {title}"),
+    (notify.ENTRY_RECEIVED, EntryStatus.WAITLISTED): gettext_lazy("[Waiting list] {title}"),
+    (notify.ENTRY_RECEIVED, None): gettext_lazy("[Application received] {title}"),
+    (notify.LOTTERY_RESULT, EntryStatus.CONFIRMED): gettext_lazy(
+        "[Lottery: you have a seat] {title}"
+    ),
+    (notify.LOTTERY_RESULT, EntryStatus.NOT_DRAWN): gettext_lazy("[Lottery: not drawn] {title}"),
+    (notify.LOTTERY_RESULT, None): gettext_lazy("[Lottery: waiting list] {title}"),
+    (notify.ENTRY_CONFIRMED, None): gettext_lazy("[Confirmed] {title}"),
+    (notify.ENTRY_CANCELLED, None): gettext_lazy("[Cancelled] {title}"),
+    (notify.OFFER_MADE, None): gettext_lazy("[A seat is free for you] {title}"),
+    (notify.OFFER_LAPSED, None): gettext_lazy("[Offer ended] {title}"),
+    (notify.REMINDER, None): gettext_lazy("[Tomorrow] {title}"),
+}
+"""Subjects by message kind and, where the news depends on it, the entry's status."""
+
+
 def _subject(kind: str, entry: Entry) -> str:
-    title = entry.program.title
-    status = entry.status
-    if kind == notify.ENTRY_RECEIVED and status == EntryStatus.CONFIRMED:
-        return _("[Confirmed] {title}").format(title=title)
-    if kind == notify.ENTRY_RECEIVED and status == EntryStatus.WAITLISTED:
-        return _("[Waiting list] {title}").format(title=title)
-    if kind == notify.ENTRY_RECEIVED:
-        return _("[Application received] {title}").format(title=title)
-    if kind == notify.LOTTERY_RESULT and status == EntryStatus.CONFIRMED:
-        return _("[Lottery: you have a seat] {title}").format(title=title)
-    if kind == notify.LOTTERY_RESULT:
-        return _("[Lottery: waiting list] {title}").format(title=title)
-    subjects = {
-        notify.ENTRY_CONFIRMED: _("[Confirmed] {title}"),
-        notify.ENTRY_CANCELLED: _("[Cancelled] {title}"),
-        notify.OFFER_MADE: _("[A seat is free for you] {title}"),
-        notify.OFFER_LAPSED: _("[Offer ended] {title}"),
-        notify.REMINDER: _("[Tomorrow] {title}"),
-    }
-    return subjects[kind].format(title=title)
-
-
-def recipient(entry: Entry) -> str | None:
-    if entry.household.contact_channel != ContactChannel.EMAIL:
-        return None
-    if entry.contact and entry.contact.email:
-        return entry.contact.email
-    main = entry.household.members.filter(is_primary_contact=True).exclude(email="").first()
-    other = entry.household.members.exclude(email="").order_by("sort_order", "pk").first()
-    return (main or other).email if (main or other) else None
+    subject = _SUBJECTS_BY_STATUS.get((kind, entry.status)) or _SUBJECTS_BY_STATUS[(kind, None)]
+    return str(subject).format(title=entry.program.title)
 
 
 def in_quiet_hours(entry: Entry, now=None) -> bool:

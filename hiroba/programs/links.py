@@ -13,26 +13,32 @@ from __future__ import annotations
 from django.core import signing
 from django.utils import timezone
 
+from hiroba.programs.contacts import address_digest, recipient
 from hiroba.programs.models import Entry
 
 SALT = "hiroba.programs.entry-link"
 
 
 def entry_token(entry: Entry) -> str:
-    return signing.dumps({"e": entry.pk, "h": entry.household_id}, salt=SALT)
+    """A link for the person the message goes to: it stops working when that address is no
+    longer the family's contact (the caregiver left the family, or the address changed)."""
+    address = address_digest(recipient(entry))
+    return signing.dumps({"e": entry.pk, "h": entry.household_id, "a": address}, salt=SALT)
 
 
-def _ids(token: str) -> tuple[int, int] | None:
+def _ids(token: str) -> tuple[int, int, str] | None:
     try:
         data = signing.loads(token, salt=SALT)
     except signing.BadSignature:
         return None
     if not isinstance(data, dict):
         return None
-    entry_id, household_id = data.get("e"), data.get("h")
+    entry_id, household_id, address = data.get("e"), data.get("h"), data.get("a")
     if not isinstance(entry_id, int) or not isinstance(household_id, int):
         return None
-    return entry_id, household_id
+    if not isinstance(address, str):
+        return None
+    return entry_id, household_id, address
 
 
 def entry_for_token(token: str, *, now=None) -> Entry | None:
@@ -41,7 +47,7 @@ def entry_for_token(token: str, *, now=None) -> Entry | None:
     ids = _ids(token or "")
     if ids is None:
         return None
-    entry_id, household_id = ids
+    entry_id, household_id, address = ids
     entry = (
         Entry.objects.filter(pk=entry_id, household_id=household_id)
         .select_related("program__venue", "program__hub__ward__municipality", "household")
@@ -49,6 +55,8 @@ def entry_for_token(token: str, *, now=None) -> Entry | None:
         .first()
     )
     if entry is None or not entry.household.is_current:
+        return None
+    if address_digest(recipient(entry)) != address:
         return None
     ended = entry.program.last_ends_at
     if ended is not None and ended < (now or timezone.now()):

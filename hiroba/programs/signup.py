@@ -188,7 +188,9 @@ def apply(
                 now=now,
             )
     except IntegrityError as error:
-        if "one_active_per_family" in str(error):
+        # The partial unique index caught a parallel double submit (PostgreSQL names the
+        # constraint in the message, SQLite does not): answer as the re-check would have.
+        if Entry.objects.active().filter(program=program, household=household).exists():
             raise ProgramError("already_entered") from error
         raise
     return entry
@@ -263,18 +265,25 @@ def cancel(
         deadline = cancel_deadline(program)
         if not by_staff and deadline is not None and now > deadline:
             raise ProgramError("past_cancel_deadline")
-        entry.cancelled_by_staff = by_staff
-        previous = entry.status
-        end_entry(program, entry, EntryStatus.CANCELLED, now)
-        audit.record(
-            "programs.entry.cancelled",
-            actor=actor,
-            obj=entry,
-            hub=program.hub,
-            payload={"from": previous, "by_staff": by_staff},
-        )
-        notify.after_commit(notify.ENTRY_CANCELLED, entry.pk)
+        cancel_locked(program, entry, actor=actor, by_staff=by_staff, now=now)
     return entry
+
+
+def cancel_locked(
+    program: Program, entry: Entry, *, actor, by_staff: bool, now: datetime, reason: str = ""
+) -> None:
+    """Cancel an active entry of a program the caller has locked: free its seat or place,
+    audit it and tell the family (after commit)."""
+    entry.cancelled_by_staff = by_staff
+    previous = entry.status
+    end_entry(program, entry, EntryStatus.CANCELLED, now)
+    payload = {"from": previous, "by_staff": by_staff}
+    if reason:
+        payload["reason"] = reason
+    audit.record(
+        "programs.entry.cancelled", actor=actor, obj=entry, hub=program.hub, payload=payload
+    )
+    notify.after_commit(notify.ENTRY_CANCELLED, entry.pk)
 
 
 # -- offers from the waiting list ----------------------------------------------------------------
@@ -419,11 +428,20 @@ def _run_draw(program: Program, seed: str, actor, now: datetime) -> LotteryDraw:
             _take_seat(program, entry.people)
             entry.status, entry.confirmed_at = EntryStatus.CONFIRMED, now
             confirmed += 1
-        else:
+        elif program.has_waitlist:
             _join_waitlist(program, entry)
             entry.status = EntryStatus.WAITLISTED
+        else:  # no waiting list: the draw is final for everyone without a seat
+            entry.status, entry.ended_at = EntryStatus.NOT_DRAWN, now
         entry.save(
-            update_fields=["lottery_rank", "priority", "status", "confirmed_at", "waitlist_seq"]
+            update_fields=[
+                "lottery_rank",
+                "priority",
+                "status",
+                "confirmed_at",
+                "waitlist_seq",
+                "ended_at",
+            ]
         )
         notify.after_commit(notify.LOTTERY_RESULT, entry.pk)
     Program.objects.filter(pk=program.pk).update(drawn_at=now)

@@ -126,7 +126,7 @@ def people_on(members, on: date) -> list[PersonRow]:
 def households_without_email(household_ids) -> set[int]:
     """Families no message can reach by e-mail: nobody in them has an address."""
     with_email = set(
-        Member.objects.filter(household_id__in=household_ids)
+        Member.objects.filter(household_id__in=household_ids, left_on__isnull=True)
         .exclude(email="")
         .values_list("household_id", flat=True)
     )
@@ -134,7 +134,7 @@ def households_without_email(household_ids) -> set[int]:
 
 
 def _needs_call(entry: Entry, silent: set[int]) -> bool:
-    """The same rule as ``emails.recipient``: no e-mail when the family prefers a phone
+    """The same rule as ``contacts.recipient``: no e-mail when the family prefers a phone
     call or has no address."""
     return entry.household.contact_channel != ContactChannel.EMAIL or (entry.household_id in silent)
 

@@ -141,11 +141,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Rate limits (allauth) live in the cache; with several app servers they must share one, so
 # production sets HIROBA_CACHE=database (then run ``manage.py createcachetable``).
+# MAX_ENTRIES: the default 300 would cull rate-limit slots during a sign-up rush.
+_CACHE_OPTIONS = {"MAX_ENTRIES": 100_000}
 _CACHE_BACKENDS = {
-    "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "hiroba"},
+    "locmem": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "hiroba",
+        "OPTIONS": _CACHE_OPTIONS,
+    },
     "database": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "hiroba_cache",
+        "OPTIONS": _CACHE_OPTIONS,
     },
 }
 _cache_choice = env_str("HIROBA_CACHE", "locmem")

@@ -76,7 +76,9 @@ def _post(data, key=None, family="1", *, client=None, **extra):
     headers = {"X-Family": family}
     if key is not None:
         headers["Idempotency-Key"] = key
-    return (client or Client()).post("/create/", data, headers=headers, **extra)
+    # English answers (the view's own texts are fixed strings; the refusals are translated).
+    client = client or Client(headers={"Accept-Language": "en"})
+    return client.post("/create/", data, headers=headers, **extra)
 
 
 def _orgs() -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from hiroba.accounts.choices import Role
@@ -74,6 +75,7 @@ def test_the_list_is_cut_at_the_latest_visits_with_the_total_kept(chain):
 
 
 def test_the_family_page_shows_old_visits_with_their_card_number(world, client, english, chain):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.force_login(world.a.person(Role.HUB_STAFF))
     a, b, c = chain["a"], chain["b"], chain["c"]
     response = client.get(reverse("families:household-detail", kwargs={"household_id": c.pk}))

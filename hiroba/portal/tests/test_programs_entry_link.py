@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hiroba.families.choices import HouseholdStatus
-from hiroba.families.models import Household
+from hiroba.families.models import Household, Member
+from hiroba.families.tests.factories import caregiver, child, family
 from hiroba.programs import links, services
 from hiroba.programs.choices import EntryStatus
 from hiroba.programs.models import Program
@@ -112,3 +113,22 @@ def test_a_forged_or_stale_link_is_not_found(client, hub):
     assert client.get(_page(entry)).status_code == 404
     entry.refresh_from_db()
     assert entry.status == EntryStatus.CONFIRMED
+
+
+def test_the_link_stops_working_when_its_addressee_leaves_the_family(hub):
+    household = family(
+        hub,
+        caregiver(email="hana@example.jp"),
+        caregiver(given_name="一郎", relation="father", email="ichiro@example.jp"),
+        child(),
+    )
+    prog = program(hub)
+    mother = household.members.get(email="hana@example.jp")
+    entry = services.apply(prog, household, list(household.members.all()), contact=mother)
+    token = links.entry_token(entry)
+    assert links.entry_for_token(token) == entry
+    Member.objects.filter(pk=mother.pk).update(left_on=timezone.localdate())
+    assert links.entry_for_token(token) is None  # her old e-mail no longer opens the entry
+    entry.refresh_from_db()
+    entry.contact.refresh_from_db()
+    assert links.entry_for_token(links.entry_token(entry)) == entry  # the father's new one does

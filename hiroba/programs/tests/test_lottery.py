@@ -314,3 +314,31 @@ def test_only_due_lotteries_are_drawn_by_the_tick():
         assert not LotteryDraw.objects.filter(program=prog).exists()
     assert services.draw_due_lotteries(now=DRAW + timedelta(days=1)) == 1
     assert LotteryDraw.objects.filter(program=later).exists()
+
+
+@pytest.mark.django_db
+def test_without_a_waiting_list_the_families_not_drawn_are_told_and_hold_nothing():
+    hub = HubFactory()
+    opens = timezone.now() - timedelta(days=2)
+    prog = program(
+        hub,
+        signup_mode=SignupMode.LOTTERY,
+        capacity_families=1,
+        has_waitlist=False,
+        opens_at=opens,
+        closes_at=timezone.now() - timedelta(hours=1),
+    )
+    entries = []
+    for n in range(3):
+        household = family(hub, caregiver(given_name=f"花子{n}"), child())
+        Program.objects.filter(pk=prog.pk).update(closes_at=timezone.now() + timedelta(hours=1))
+        prog.refresh_from_db()
+        entries.append(services.apply(prog, household, caregivers_and_children(household)))
+    Program.objects.filter(pk=prog.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
+    prog.refresh_from_db()
+    services.draw_lottery(prog, actor=UserFactory())
+    statuses = sorted(Entry.objects.filter(program=prog).values_list("status", flat=True))
+    assert statuses == ["confirmed", "not_drawn", "not_drawn"]
+    assert queries.invariant_violations(prog).ok
+    prog.refresh_from_db()
+    assert prog.waitlisted_families == 0

@@ -40,6 +40,7 @@ def _family(hub, n: int, *, email: bool = True):
         hub,
         caregiver(given_name=f"花子{n}", email=f"parent{n}@example.jp" if email else ""),
         child(given_name=f"太郎{n}"),
+        language="en",  # the e-mails are in the family's language; the tests read English
     )
 
 
