@@ -129,7 +129,8 @@ def program_ics(request, program_id: int):
 def hub_ics(request, hub_id: int):
     """The hub's upcoming programs as a calendar feed parents can subscribe to."""
     hub = program_queries.public_hub(hub_id)
-    programs = queries.public_programs(hub_ids=[hub.pk])
+    hub_ids = program_queries.hub_ids_for(hub, program_queries.filter_hubs())  # + satellites
+    programs = queries.public_programs(hub_ids=hub_ids)
     response = HttpResponse(calendar.feed_ics(hub.name, programs), content_type=ICS_TYPE)
     response["Content-Disposition"] = f'inline; filename="hub-{hub.pk}-programs.ics"'
     patch_cache_control(response, public=True, max_age=15 * 60)

@@ -164,6 +164,13 @@ def test_the_hub_feed_has_every_session_of_its_published_upcoming_programs(clien
     )
 
 
+def test_a_main_hubs_feed_includes_its_satellites_programs(client, hub):
+    satellite = SatelliteFactory(parent=hub)
+    program(satellite, title="サテライトの会")
+    response = client.get(reverse("portal:hub-programs-ics", kwargs={"hub_id": hub.pk}))
+    assert [str(e["summary"]) for e in _events(response)] == ["サテライトの会"]
+
+
 def test_a_program_can_be_added_to_a_calendar(client, hub):
     prog = program(hub, title="離乳食教室")
     response = client.get(reverse("portal:program-ics", kwargs={"program_id": prog.pk}))
