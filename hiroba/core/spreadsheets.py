@@ -15,8 +15,10 @@ from __future__ import annotations
 import zipfile
 from base64 import urlsafe_b64decode, urlsafe_b64encode
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from io import BytesIO
+from typing import ClassVar
 from xml.etree.ElementTree import ParseError  # noqa: S405 - only the exception type
 
 from django import forms
@@ -54,6 +56,7 @@ MESSAGES = {
     ),
     "unpacked_too_large": _("The workbook is too large when unpacked. Save it as CSV instead."),
     "no_sheet": _("The workbook has no visible sheet."),
+    "no_rows": _("The file has a header row but no data rows."),
 }
 
 
@@ -63,6 +66,22 @@ class SpreadsheetError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = str(message)
+
+
+@dataclass(frozen=True)
+class CellProblem:
+    """A bad cell of an import: the row as Excel numbers it, the column and why. Importers
+    subclass it naming their ``COLUMNS`` (key → labels, the first shown to the user)."""
+
+    COLUMNS: ClassVar[Mapping[str, Sequence[str]]] = {}
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return str(_("Row {row}, {column}: {message}")).format(
+            row=self.line, column=self.COLUMNS[self.column][0], message=self.message
+        )
 
 
 class SpreadsheetUploadField(CsvUploadField):
@@ -107,6 +126,21 @@ def read_table(
         if error.code == "csv_encoding":
             raise SpreadsheetError(MESSAGES["encoding"]) from error
         raise SpreadsheetError(message_for(error)) from error
+
+
+def read_data_rows(
+    data: bytes,
+    *,
+    columns: Mapping[str, Sequence[str]],
+    required: Iterable[str],
+    max_rows: int,
+) -> CsvTable:
+    """``read_table``, and a file with a header but no rows is an error too (both importers
+    refuse it with the same message)."""
+    table = read_table(data, columns=columns, required=required, max_rows=max_rows)
+    if not table.rows:
+        raise SpreadsheetError(MESSAGES["no_rows"])
+    return table
 
 
 def _xlsx_records(data: bytes, *, max_rows: int) -> list[tuple[int, list[str]]]:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hiroba.core.input_errors import message_for
+from hiroba.core.spreadsheets import CellProblem
 from hiroba.families.choices import Language, MemberKind, Relation, Sex
 from hiroba.families.models import Household, Member
 from hiroba.families.services import MemberData
@@ -100,17 +101,8 @@ LANGUAGES = _lookup(
 
 
 @dataclass(frozen=True)
-class Problem:
-    """A bad cell: the row as Excel numbers it, the column and why."""
-
-    line: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return _("Row {row}, {column}: {message}").format(
-            row=self.line, column=FAMILY_COLUMNS[self.column][0], message=self.message
-        )
+class Problem(CellProblem):
+    COLUMNS = FAMILY_COLUMNS
 
 
 @dataclass

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from hiroba.core import audit
 from hiroba.core.models import Hub
-from hiroba.core.spreadsheets import SpreadsheetError, read_table
+from hiroba.core.spreadsheets import SpreadsheetError, read_data_rows
 from hiroba.families import services
 from hiroba.families.choices import MemberKind, RegistrationSource, Relation
 from hiroba.families.import_rows import (
@@ -265,16 +265,13 @@ def plan_family_import(hub: Hub, data: bytes) -> FamilyImportPlan:
     registry = registry_hub(hub)
     plan = FamilyImportPlan()
     try:
-        table = read_table(
+        table = read_data_rows(
             data, columns=FAMILY_COLUMNS, required=REQUIRED_COLUMNS, max_rows=MAX_ROWS
         )
     except SpreadsheetError as error:
         plan.file_error = error.message
         return plan
     plan.rows = len(table)
-    if not table.rows:
-        plan.file_error = _("The file has a header row but no data rows.")
-        return plan
     drafts, plan.defaulted_relations = _gather(table.rows, plan.problems)
     _missing_dates(drafts, plan.problems)
     existing = _existing_sources(registry, [d.card_number for d in drafts])

@@ -37,16 +37,14 @@ def _active_by_program(household) -> dict[int, list[int]]:
 def move_entries(kept, merged, *, actor) -> None:
     now = timezone.now()
     for program_id, entry_ids in sorted(_active_by_program(merged).items()):
-        program = lock_program(program_id)
-        kept_has_one = Entry.objects.active().filter(program=program, household=kept).exists()
+        program = lock_program(program_id)  # held to the end: the move below is safe
+        if not Entry.objects.active().filter(program=program, household=kept).exists():
+            continue
         for entry in Entry.objects.filter(pk__in=entry_ids, status__in=ACTIVE_STATUSES):
-            if kept_has_one:
-                cancel_locked(
-                    program, entry, actor=actor, by_staff=True, now=now, reason="merged_duplicate"
-                )
-            else:
-                Entry.objects.filter(pk=entry.pk).update(household=kept)
-    Entry.objects.filter(household=merged).update(household=kept)  # ended ones: history
+            cancel_locked(
+                program, entry, actor=actor, by_staff=True, now=now, reason="merged_duplicate"
+            )
+    Entry.objects.filter(household=merged).update(household=kept)  # active ones and history
 
 
 @hooks.on_anonymise

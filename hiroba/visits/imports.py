@@ -29,7 +29,7 @@ from hiroba.core import audit
 from hiroba.core.input_errors import message_for
 from hiroba.core.models import Hub, Venue
 from hiroba.core.queries import venues_in
-from hiroba.core.spreadsheets import SpreadsheetError, read_table
+from hiroba.core.spreadsheets import CellProblem, SpreadsheetError, read_data_rows
 from hiroba.lib import kana, wareki
 from hiroba.lib.csvio import CsvRow
 from hiroba.lib.errors import InputError
@@ -63,15 +63,8 @@ _UNIT = re.compile(r"(人|組|名)$")
 
 
 @dataclass(frozen=True)
-class Problem:
-    line: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return _("Row {row}, {column}: {message}").format(
-            row=self.line, column=TALLY_COLUMNS[self.column][0], message=self.message
-        )
+class Problem(CellProblem):
+    COLUMNS = TALLY_COLUMNS
 
 
 @dataclass
@@ -320,16 +313,13 @@ def plan_tally_import(venues: list[Venue], data: bytes, *, replace: bool = False
         plan.file_error = _("This hub has no venues yet. Add its venues first.")
         return plan
     try:
-        table = read_table(
+        table = read_data_rows(
             data, columns=TALLY_COLUMNS, required=REQUIRED_COLUMNS, max_rows=MAX_ROWS
         )
     except SpreadsheetError as error:
         plan.file_error = error.message
         return plan
     plan.rows = len(table)
-    if not table.rows:
-        plan.file_error = _("The file has a header row but no data rows.")
-        return plan
     rows = _read_rows(table, venues, plan)
     _classify(rows, plan, replace=replace)
     return plan
