@@ -12,6 +12,10 @@ class HouseholdStatus(models.TextChoices):
     ANONYMISED = "anonymised", _("Anonymised")
 
 
+# Cards staff work with: registered or pre-registered (not merged or anonymised).
+CURRENT_HOUSEHOLD_STATUSES = (HouseholdStatus.ACTIVE, HouseholdStatus.PENDING)
+
+
 class RegistrationSource(models.TextChoices):
     COUNTER = "counter", _("At the counter")
     PORTAL = "portal", _("Portal pre-registration")

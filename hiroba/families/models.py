@@ -20,6 +20,7 @@ from django.utils.translation import pgettext_lazy
 
 from hiroba.core.models import District, Hub, TownBlock
 from hiroba.families.choices import (
+    CURRENT_HOUSEHOLD_STATUSES,
     ConsentAction,
     ConsentPurpose,
     ContactChannel,
@@ -37,7 +38,7 @@ from hiroba.lib.ages import age_band
 class HouseholdQuerySet(models.QuerySet):
     def current(self):
         """Households staff work with: registered or pre-registered, not merged or anonymised."""
-        return self.filter(status__in=[HouseholdStatus.ACTIVE, HouseholdStatus.PENDING])
+        return self.filter(status__in=CURRENT_HOUSEHOLD_STATUSES)
 
 
 class Household(models.Model):
@@ -129,7 +130,7 @@ class Household(models.Model):
 
     @property
     def is_current(self) -> bool:
-        return self.status in (HouseholdStatus.ACTIVE, HouseholdStatus.PENDING)
+        return self.status in CURRENT_HOUSEHOLD_STATUSES
 
 
 class MemberQuerySet(models.QuerySet):

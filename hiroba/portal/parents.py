@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from functools import wraps
 
-from django.db.models import Prefetch
 from django.middleware.csrf import rotate_token
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 
-from hiroba.families.choices import MemberKind
+from hiroba.families.choices import CURRENT_HOUSEHOLD_STATUSES, MemberKind
 from hiroba.families.models import Household, Member
 
 SESSION_HOUSEHOLD = "portal_household_id"
@@ -27,35 +26,39 @@ _CACHED = "_portal_parent"
 
 
 def _load(household_id, member_id) -> tuple[Household | None, Member | None]:
-    """The current family with its present members (prefetched once: the apply form, the
-    eligibility check and the contact person all read them) and the signed-in caregiver."""
+    """The current family with its present members and the signed-in caregiver, in one
+    query (members joined to their household). The members are put where a prefetch would put
+    them, so the apply form, the eligibility check and the contact person read them for free;
+    the sign-up rush pays this on every request."""
     try:
         household_id, member_id = int(household_id), int(member_id)
     except (TypeError, ValueError):
         return None, None
-    household = (
-        Household.objects.current()
-        .filter(pk=household_id)
-        .select_related("hub")
-        .prefetch_related(
-            Prefetch(
-                "members",
-                queryset=Member.objects.present().order_by("kind", "sort_order", "pk"),
-            )
-        )
-        .first()
+    members = list(
+        Member.objects.present()
+        .filter(household_id=household_id, household__status__in=CURRENT_HOUSEHOLD_STATUSES)
+        .select_related("household")
+        .order_by("kind", "sort_order", "pk")
     )
-    if household is None:
-        return None, None
     member = next(
-        (
-            m
-            for m in household.members.all()
-            if m.pk == member_id and m.kind == MemberKind.CAREGIVER
-        ),
-        None,
+        (m for m in members if m.pk == member_id and m.kind == MemberKind.CAREGIVER), None
     )
-    return (household, member) if member is not None else (None, None)
+    if member is None:  # not signed in, the card is no longer current, or the parent left
+        return None, None
+    household = member.household
+    for person in members:
+        person.household = household  # one object, as a prefetch would share it
+    _cache_members(household, members)
+    return household, member
+
+
+def _cache_members(household: Household, members: list[Member]) -> None:
+    """``household.members.all()`` returns ``members`` without a query (what
+    ``prefetch_related`` stores; Django reads the same attribute)."""
+    queryset = household.members.get_queryset()
+    queryset._result_cache = members
+    queryset._prefetch_done = True
+    household._prefetched_objects_cache = {"members": queryset}
 
 
 def _parent(request) -> tuple[Household | None, Member | None]:

@@ -16,10 +16,11 @@ from hiroba.programs.models import Entry, Program
 
 def program_to_apply(program_id: int, *, with_sessions: bool = False) -> Program:
     """A published program with what sign-up reads (the hub's municipality for the rules);
-    the sessions only when a page shows them. 404 for drafts and cancelled programs."""
-    programs = Program.objects.published().select_related("hub__ward__municipality", "venue")
+    the venue and sessions only when a page shows them. 404 for drafts and cancelled
+    programs."""
+    programs = Program.objects.published().select_related("hub__ward__municipality")
     if with_sessions:
-        programs = programs.prefetch_related("sessions")
+        programs = programs.select_related("venue").prefetch_related("sessions")
     program = programs.filter(pk=program_id).first()
     if program is None:
         raise Http404
@@ -50,10 +51,11 @@ def hub_ids_for(hub: Hub | None, hubs: list[Hub]) -> list[int]:
 
 def entries_of(household: Household) -> QuerySet[Entry]:
     """The family's entries with the municipality each program's rules come from (the cancel
-    deadline), in a fixed number of queries."""
-    return queries.entries_of_household(household).select_related(
+    deadline) and each waiting-list position, in a fixed number of queries."""
+    entries = queries.entries_of_household(household).select_related(
         "program__hub__ward__municipality"
     )
+    return queries.with_waitlist_positions(entries)
 
 
 def active_entries(household: Household, programs) -> dict[int, Entry]:

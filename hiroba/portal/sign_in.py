@@ -2,9 +2,11 @@
 
 A parent types an address; if a caregiver of a current family (registered or pre-registered)
 has it, we e-mail a link signed with ``TimestampSigner`` (30 minutes, a salt of its own).
-The page answers the same whether or not the address is known, so nobody can find out who
-is registered. Requests are limited per connection and per address (hashed, never stored in
-clear) in the cache, counted whether or not the address is known for the same reason.
+The page answers the same whether or not the address is known, and as fast: the e-mail
+goes out after the answer (``core.after_response``), so nobody can find out who is
+registered, not even by timing. Requests are limited per connection and per address
+(hashed, never stored in clear) in the cache, counted whether or not the address is known
+for the same reason.
 
 The link names the family and the caregiver and carries a digest of the address, so it stops
 working when staff change the caregiver's e-mail. It works once: opening it shows a button,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from hiroba.core.after_response import run_after_response
 from hiroba.core.request_context import client_ip
 from hiroba.portal import parents, sign_in
 from hiroba.portal.program_forms import SignInForm
@@ -53,10 +54,12 @@ def sign_in_form(request):
         response = render(request, "portal/sign_in/form.html", {"form": form}, status=429)
         return private(response)
     members = sign_in.caregivers_with_address(address)
-    if members:
+    response = redirect("portal:sign-in-sent")
+    if members:  # sent after the answer: known and unknown addresses take the same time
         next_path = _next(request, form.cleaned_data)
-        sign_in.send_links(address, members, "" if next_path == "/my/" else next_path)
-    return redirect("portal:sign-in-sent")
+        next_path = "" if next_path == "/my/" else next_path
+        run_after_response(response, lambda: sign_in.send_links(address, members, next_path))
+    return response
 
 
 @never_cache

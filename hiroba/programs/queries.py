@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -81,15 +82,35 @@ def roster(program: Program) -> QuerySet[Entry]:
 
 # -- waiting-list positions ----------------------------------------------------------------------
 def waitlist_position(entry: Entry) -> int | None:
-    """1 + the families waiting before this one; None when the entry is not waiting."""
+    """1 + the families waiting before this one; None when the entry is not waiting. Entries
+    read through ``with_waitlist_positions`` carry the count already (no query)."""
     if entry.status != EntryStatus.WAITLISTED:
         return None
-    ahead = Entry.objects.filter(
-        program_id=entry.program_id,
-        status=EntryStatus.WAITLISTED,
-        waitlist_seq__lt=entry.waitlist_seq,
-    ).count()
+    ahead = getattr(entry, "waitlist_ahead", None)
+    if ahead is None:
+        ahead = Entry.objects.filter(
+            program_id=entry.program_id,
+            status=EntryStatus.WAITLISTED,
+            waitlist_seq__lt=entry.waitlist_seq,
+        ).count()
     return ahead + 1
+
+
+def with_waitlist_positions(entries: QuerySet[Entry]) -> QuerySet[Entry]:
+    """``entries`` with how many families wait before each (``waitlist_ahead``), in the same
+    query: a family's page lists all its entries at once."""
+    ahead = (
+        Entry.objects.filter(
+            program_id=OuterRef("program_id"),
+            status=EntryStatus.WAITLISTED,
+            waitlist_seq__lt=OuterRef("waitlist_seq"),
+        )
+        .order_by()
+        .values("program_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return entries.annotate(waitlist_ahead=Coalesce(Subquery(ahead), 0))
 
 
 # -- the parent's side ---------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from hiroba.core import audit
@@ -37,15 +37,25 @@ LOCK_PROGRAMS = True
 """Switched off only by the race tests, to show the double booking the lock prevents."""
 
 
-def lock_program(program_id: int, *, known: Program | None = None) -> Program:
+def lock_program(
+    program_id: int, *, known: Program | None = None, household_id: int | None = None
+) -> Program:
     """Lock and re-read the program row. ``known`` is the caller's copy with its hub (and the
     hub's ward and city) already loaded: the locked read then fetches the row alone, which
-    keeps the sign-up request short during a rush."""
+    keeps the sign-up request short during a rush. With ``household_id`` the same statement
+    says whether that family already holds an active entry (``family_entered``).
+
+    On PostgreSQL that answer is read with the statement's snapshot, taken before the lock
+    wait: a second tab of the same family that committed meanwhile is not seen, and the
+    partial unique index stops its entry instead (``apply`` answers "already entered")."""
     queryset = (
         Program.objects.all()
         if known
         else Program.objects.select_related("hub__ward__municipality")
     )
+    if household_id is not None:
+        entered = Entry.objects.active().filter(program=OuterRef("pk"), household_id=household_id)
+        queryset = queryset.annotate(family_entered=Exists(entered))
     if LOCK_PROGRAMS:
         queryset = queryset.select_for_update(no_key=True, of=("self",))
     locked = queryset.get(pk=program_id)
@@ -170,11 +180,11 @@ def apply(
     adults, children = _counts(members)
     try:
         with transaction.atomic():
-            locked = lock_program(program.pk, known=program)
+            locked = lock_program(program.pk, known=program, household_id=household.pk)
             refusal = signup_state(locked, now, by_staff=by_staff)
             if refusal:
                 raise ProgramError(refusal)
-            if Entry.objects.active().filter(program=locked, household=household).exists():
+            if locked.family_entered:
                 raise ProgramError("already_entered")
             entry = _create_entry(
                 locked,

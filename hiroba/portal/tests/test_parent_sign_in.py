@@ -48,6 +48,32 @@ def test_the_answer_is_the_same_for_a_registered_and_an_unknown_address(client, 
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["hana@example.jp"]
 
 
+def test_the_link_is_sent_after_the_answer_so_both_answers_take_as_long(rf, hub, english):
+    """The e-mail (a mail server may take seconds) goes out when the server closes the
+    response, after the browser has its answer: no timing tells a registered address."""
+    from django.contrib.sessions.backends.db import SessionStore  # noqa: PLC0415
+
+    from hiroba.portal import sign_in_views  # noqa: PLC0415
+
+    make_family(hub, "hana", "hana@example.jp")
+    request = rf.post(reverse("portal:sign-in"), {"email": "hana@example.jp"})
+    request.session = SessionStore()
+    response = sign_in_views.sign_in_form(request)
+    assert response.status_code == 302 and mail.outbox == []
+    response.close()  # what the WSGI server does once the answer is sent
+    assert [m.to for m in mail.outbox] == [["hana@example.jp"]]
+    assert "sign-in link" in mail.outbox[0].subject
+
+
+def test_a_mail_server_failure_after_the_answer_is_logged(client, hub, caplog):
+    make_family(hub, "hana", "hana@example.jp")
+    with mock.patch.object(sign_in, "EmailMessage") as message:
+        message.return_value.send.side_effect = OSError("mail server down")
+        response = _ask(client, "hana@example.jp")
+    assert response.status_code == 302 and response.url == reverse("portal:sign-in-sent")
+    assert "Work after the response failed" in caplog.text and "mail server down" in caplog.text
+
+
 def test_the_address_is_matched_whatever_its_case_and_width(client, hub):
     make_family(hub, "hana", "Hana@example.jp")
     _ask(client, "ｈａｎａ＠ＥＸＡＭＰＬＥ．ＪＰ".replace("ｈａｎａ", "Hana"))

@@ -49,6 +49,43 @@ def test_my_page_lists_the_entries_in_words(client, hub, english):
     assert response["Referrer-Policy"] == "same-origin"
 
 
+def test_waiting_list_positions_cost_no_query_per_entry(client, hub, english):
+    """Each position counts only the families still waiting ahead (one who left no longer
+    counts), and the page reads them with the entries, whatever their number."""
+    household = make_family(hub, "hana")
+    sign_in_as(client, household)
+
+    def queries_for_my_page() -> tuple[int, str]:
+        from django.db import connection  # noqa: PLC0415
+        from django.test.utils import CaptureQueriesContext  # noqa: PLC0415
+
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(reverse("portal:my-page"))
+        assert page.status_code == 200
+        return len(captured), page.content.decode()
+
+    families = iter(make_family(hub, f"p{i}") for i in range(20))
+
+    def full_program_with_queue(title: str, ahead: int):
+        prog = program(hub, title=title, capacity_families=1)
+        apply_for(prog, next(families))
+        queue = [apply_for(prog, next(families)) for _ in range(ahead)]
+        return prog, queue
+
+    first, queue = full_program_with_queue("一つ目", 3)
+    services.cancel(queue[0], actor=None)  # left the list: no longer ahead
+    apply_for(first, household)
+    one, page = queries_for_my_page()
+    assert "Waiting list: number 3" in page
+    for n, title in enumerate(["二つ目", "三つ目", "四つ目"], start=1):
+        prog, _queue = full_program_with_queue(title, n)
+        apply_for(prog, household)
+    many, page = queries_for_my_page()
+    assert many == one
+    for number in (3, 2, 3, 4):
+        assert f"Waiting list: number {number}" in page
+
+
 @time_machine.travel(DAYTIME, tick=True)  # offers made at night wait for the morning
 def test_a_family_cancels_and_the_next_family_is_offered_the_seat(
     client, hub, english, django_capture_on_commit_callbacks

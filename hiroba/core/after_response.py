@@ -1,0 +1,36 @@
+"""Work that runs once the response has gone to the browser.
+
+A WSGI server calls the response's ``close()`` after sending its last byte; Django runs the
+response's resource closers there, before ``request_finished``. Work attached here therefore
+cannot change how long the request takes as the client sees it. The portal sends sign-in
+links this way, so a registered address and an unknown one answer equally fast (no timing
+oracle for who is registered).
+
+The work runs in the same worker, in the language of the request; an error is logged, never
+raised (the answer has already been given). The closers list is Django's own (since 3.0);
+``core/tests/test_after_response.py`` fails should that change.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from django.http import HttpResponseBase
+from django.utils import translation
+
+logger = logging.getLogger(__name__)
+
+
+def run_after_response(response: HttpResponseBase, work: Callable[[], None]) -> HttpResponseBase:
+    language = translation.get_language()
+
+    def guarded() -> None:
+        try:
+            with translation.override(language):
+                work()
+        except Exception:  # the page was answered; the failure must reach the log
+            logger.exception("Work after the response failed")
+
+    response._resource_closers.insert(0, guarded)
+    return response
