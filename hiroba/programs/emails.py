@@ -1,5 +1,6 @@
 """E-mails about entries: received, confirmed, lottery result, seat offer, lapsed offer,
-cancellation and the reminder the day before, each with a calendar file where it helps.
+cancellation, a changed date or time and the reminder the day before, each with a calendar
+file where it helps.
 
 Sent after commit (``notify``), in the family's language, to the entry's contact person (or
 the family's main contact) when the family prefers e-mail. Families who prefer a phone call,
@@ -41,6 +42,7 @@ _SUBJECTS_BY_STATUS = {
     (notify.OFFER_MADE, None): gettext_lazy("[A seat is free for you] {title}"),
     (notify.OFFER_LAPSED, None): gettext_lazy("[Offer ended] {title}"),
     (notify.REMINDER, None): gettext_lazy("[Tomorrow] {title}"),
+    (notify.SCHEDULE_CHANGED, None): gettext_lazy("[New date or time] {title}"),
 }
 """Subjects by message kind and, where the news depends on it, the entry's status."""
 

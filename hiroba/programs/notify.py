@@ -24,6 +24,7 @@ LOTTERY_RESULT = "lottery_result"
 OFFER_MADE = "offer_made"
 OFFER_LAPSED = "offer_lapsed"
 REMINDER = "reminder"
+SCHEDULE_CHANGED = "schedule_changed"  # staff moved, added or removed a session
 KINDS = (
     ENTRY_RECEIVED,
     ENTRY_CONFIRMED,
@@ -32,6 +33,7 @@ KINDS = (
     OFFER_MADE,
     OFFER_LAPSED,
     REMINDER,
+    SCHEDULE_CHANGED,
 )
 
 _muted: ContextVar[bool] = ContextVar("programs_notify_muted", default=False)
@@ -57,3 +59,17 @@ def after_commit(kind: str, entry_id: int) -> None:
     message = outbox.queue(kind, entry_id)
     if getattr(settings, "HIROBA_SEND_MESSAGES_AT_ONCE", True):
         transaction.on_commit(lambda: outbox.deliver(message.pk))
+
+
+def after_commit_many(kind: str, entry_ids) -> None:
+    """``after_commit`` for many entries at once (a lottery's results): one INSERT."""
+    from hiroba.programs import outbox  # noqa: PLC0415
+
+    if kind not in KINDS:
+        raise ValueError(f"Unknown message kind {kind!r}")
+    if _muted.get():
+        return
+    messages = outbox.queue_many(kind, list(entry_ids))
+    if getattr(settings, "HIROBA_SEND_MESSAGES_AT_ONCE", True):
+        ids = [m.pk for m in messages]
+        transaction.on_commit(lambda: [outbox.deliver(pk) for pk in ids])

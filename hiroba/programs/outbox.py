@@ -23,6 +23,13 @@ def queue(kind: str, entry_id: int) -> Message:
     return Message.objects.create(kind=kind, entry_id=entry_id)
 
 
+def queue_many(kind: str, entry_ids: list[int]) -> list[Message]:
+    """One INSERT for many messages (primary keys set on PostgreSQL and SQLite)."""
+    return Message.objects.bulk_create(
+        [Message(kind=kind, entry_id=entry_id) for entry_id in entry_ids], batch_size=500
+    )
+
+
 def deliver(message_id: int, *, now=None) -> bool:
     """Send one queued message; False when it was already handled or the send failed."""
     claimed = Message.objects.filter(pk=message_id, sent_at__isnull=True).update(

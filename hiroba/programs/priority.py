@@ -1,5 +1,9 @@
 """Lottery priority groups (``PriorityGroup``): whether an entry's family meets each group a
-program lists, judged at the moment of the draw."""
+program lists, judged at the moment of the draw for all applicants at once.
+
+- first time: the family never held a seat in another program of the same category;
+- not won before: no such seat confirmed in the last 365 days;
+- resident: the family lives in the hub's ward (``eligibility.is_resident``)."""
 
 from __future__ import annotations
 
@@ -13,26 +17,40 @@ from hiroba.programs.models import Entry
 SEAT_STATUSES = (EntryStatus.CONFIRMED,)
 
 
-def _same_kind_entries(entry: Entry):
-    return Entry.objects.filter(
-        household_id=entry.household_id, program__category=entry.program.category
-    ).exclude(program_id=entry.program_id)
+def _families_with_seats(program, since: datetime | None) -> set[int]:
+    """Of the program's applicants, the families that held a seat in another program of the
+    same kind (a subquery: no list of thousands of ids as parameters)."""
+    applicants = Entry.objects.filter(program=program, status=EntryStatus.APPLIED)
+    seats = Entry.objects.filter(
+        household_id__in=applicants.values("household_id"),
+        program__category=program.category,
+        status__in=SEAT_STATUSES,
+    ).exclude(program_id=program.pk)
+    if since is not None:
+        seats = seats.filter(confirmed_at__gte=since)
+    return set(seats.values_list("household_id", flat=True).distinct())
 
 
-def meets(entry: Entry, group: str, now: datetime) -> bool:
-    if group == PriorityGroup.FIRST_TIME:
-        return not _same_kind_entries(entry).filter(status__in=SEAT_STATUSES).exists()
-    if group == PriorityGroup.RESIDENT:
-        return is_resident(entry.household, entry.program)
-    if group == PriorityGroup.NOT_WON_BEFORE:
-        year_ago = now - timedelta(days=365)
-        return (
-            not _same_kind_entries(entry)
-            .filter(status__in=SEAT_STATUSES, confirmed_at__gte=year_ago)
-            .exists()
-        )
-    raise ValueError(f"Unknown priority group {group!r}")
+def priorities(program, entries: Sequence[Entry], now: datetime) -> dict[int, list[bool]]:
+    """Each applicant's flags, one per group the program lists, in at most two queries (the
+    draw holds the program's lock: no query per applicant). ``entries`` are the program's
+    applied entries with their households' district and town block."""
+    groups = list(program.priority_groups or [])
+    seated_ever = seated_lately = set()
+    if PriorityGroup.FIRST_TIME in groups:
+        seated_ever = _families_with_seats(program, None)
+    if PriorityGroup.NOT_WON_BEFORE in groups:
+        seated_lately = _families_with_seats(program, now - timedelta(days=365))
 
+    def flags(entry: Entry) -> list[bool]:
+        answers = {
+            PriorityGroup.FIRST_TIME: lambda: entry.household_id not in seated_ever,
+            PriorityGroup.NOT_WON_BEFORE: lambda: entry.household_id not in seated_lately,
+            PriorityGroup.RESIDENT: lambda: is_resident(entry.household, program),
+        }
+        for group in groups:
+            if group not in answers:
+                raise ValueError(f"Unknown priority group {group!r}")
+        return [answers[group]() for group in groups]
 
-def priority_of(entry: Entry, groups: Sequence[str], now: datetime) -> list[bool]:
-    return [meets(entry, group, now) for group in groups]
+    return {entry.pk: flags(entry) for entry in entries}

@@ -145,16 +145,30 @@ def _refresh_span(program: Program) -> None:
     program.first_starts_at, program.last_ends_at = span["first"], span["last"]
 
 
+def _dates_changed(program: Program) -> None:
+    """After a session of a published program moved, was added or was removed (under the
+    program's lock): every family still holding an entry is told, and a reminder already
+    sent for the old date goes again before the new one."""
+    if program.status != ProgramStatus.PUBLISHED:
+        return
+    active = Entry.objects.active().filter(program=program)
+    entry_ids = list(active.values_list("pk", flat=True))
+    active.filter(reminded_at__isnull=False).update(reminded_at=None)
+    notify.after_commit_many(notify.SCHEDULE_CHANGED, entry_ids)
+
+
 def add_session(
     program: Program, starts_at: datetime, ends_at: datetime, *, actor, note: str = ""
 ) -> ProgramSession:
     if ends_at <= starts_at:
         raise ProgramError("session_overlaps")
     with transaction.atomic():
+        locked = lock_program(program.pk)  # sign-up judges "started" by the span
         session = ProgramSession.objects.create(
             program=program, starts_at=starts_at, ends_at=ends_at, note=note
         )
         _refresh_span(program)
+        _dates_changed(locked)
         audit.record("programs.session.added", actor=actor, obj=session, hub=program.hub)
     return session
 
@@ -165,19 +179,25 @@ def update_session(
     if ends_at <= starts_at:
         raise ProgramError("session_overlaps")
     with transaction.atomic():
+        locked = lock_program(session.program_id)
+        moved = (session.starts_at, session.ends_at) != (starts_at, ends_at)
         session.starts_at, session.ends_at, session.note = starts_at, ends_at, note
         session.save(update_fields=["starts_at", "ends_at", "note"])
         _refresh_span(session.program)
-        audit.record("programs.session.updated", actor=actor, obj=session, hub=session.program.hub)
+        if moved:  # a changed note alone is no news for the families
+            _dates_changed(locked)
+        audit.record("programs.session.updated", actor=actor, obj=session, hub=locked.hub)
     return session
 
 
 def remove_session(session: ProgramSession, *, actor) -> None:
     with transaction.atomic():
+        locked = lock_program(session.program_id)
         program = session.program
-        audit.record("programs.session.removed", actor=actor, obj=session, hub=program.hub)
+        audit.record("programs.session.removed", actor=actor, obj=session, hub=locked.hub)
         session.delete()
         _refresh_span(program)
+        _dates_changed(locked)
 
 
 # -- attendance ----------------------------------------------------------------------------------

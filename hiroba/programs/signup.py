@@ -22,7 +22,7 @@ from django.utils import timezone
 from hiroba.core import audit
 from hiroba.families.choices import MemberKind
 from hiroba.families.models import Household, Member
-from hiroba.programs import eligibility, lottery, notify
+from hiroba.programs import eligibility, lottery, notify, priority
 from hiroba.programs.choices import (
     EntryChannel,
     EntryStatus,
@@ -30,7 +30,6 @@ from hiroba.programs.choices import (
 )
 from hiroba.programs.errors import ProgramError
 from hiroba.programs.models import Entry, LotteryDraw, Program
-from hiroba.programs.priority import priority_of
 from hiroba.programs.rules import program_rules
 
 LOCK_PROGRAMS = True
@@ -417,43 +416,45 @@ def draw_lottery(
 
 
 def _run_draw(program: Program, seed: str, actor, now: datetime) -> LotteryDraw:
+    """Under the program's lock: priorities in two queries, places decided in memory, then
+    the entries, the counters and the result messages written in bulk (a popular class may
+    have a few thousand applicants)."""
     applied = list(
         Entry.objects.filter(program=program, status=EntryStatus.APPLIED)
         .select_related("household__district", "household__town_block")
         .order_by("pk")
     )
-    for entry in applied:
-        entry.program = program  # priority_of reads it: no query per applicant under the lock
     groups = list(program.priority_groups or [])
-    applicants = [(e.pk, priority_of(e, groups, now)) for e in applied]
-    priorities = dict(applicants)
+    priorities = priority.priorities(program, applied, now)
+    applicants = [(e.pk, priorities[e.pk]) for e in applied]
     ordered_ids = lottery.order(seed, applicants)
     by_id = {e.pk: e for e in applied}
+    before = (program.taken_families, program.taken_people, program.next_waitlist_seq)
     confirmed = 0
     for rank, entry_id in enumerate(ordered_ids, start=1):
         entry = by_id[entry_id]
-        entry.lottery_rank = rank
-        entry.priority = priorities[entry_id]
+        entry.lottery_rank, entry.priority = rank, priorities[entry_id]
         if program.fits(1, entry.people):
-            _take_seat(program, entry.people)
+            program.taken_families += 1
+            program.taken_people += entry.people
             entry.status, entry.confirmed_at = EntryStatus.CONFIRMED, now
             confirmed += 1
         elif program.has_waitlist:
-            _join_waitlist(program, entry)
-            entry.status = EntryStatus.WAITLISTED
+            entry.status, entry.waitlist_seq = EntryStatus.WAITLISTED, program.next_waitlist_seq
+            program.next_waitlist_seq += 1
         else:  # no waiting list: the draw is final for everyone without a seat
             entry.status, entry.ended_at = EntryStatus.NOT_DRAWN, now
-        entry.save(
-            update_fields=[
-                "lottery_rank",
-                "priority",
-                "status",
-                "confirmed_at",
-                "waitlist_seq",
-                "ended_at",
-            ]
-        )
-        notify.after_commit(notify.LOTTERY_RESULT, entry.pk)
+    fields = ["lottery_rank", "priority", "status", "confirmed_at", "waitlist_seq", "ended_at"]
+    Entry.objects.bulk_update(applied, fields, batch_size=500)
+    waitlisted = program.next_waitlist_seq - before[2]
+    program.waitlisted_families += waitlisted
+    Program.objects.filter(pk=program.pk).update(
+        taken_families=F("taken_families") + (program.taken_families - before[0]),
+        taken_people=F("taken_people") + (program.taken_people - before[1]),
+        next_waitlist_seq=F("next_waitlist_seq") + waitlisted,
+        waitlisted_families=F("waitlisted_families") + waitlisted,
+    )
+    notify.after_commit_many(notify.LOTTERY_RESULT, ordered_ids)
     Program.objects.filter(pk=program.pk).update(drawn_at=now)
     program.drawn_at = now
     draw = LotteryDraw.objects.create(

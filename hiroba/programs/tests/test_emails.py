@@ -20,6 +20,7 @@ from hiroba.families.models import Household
 from hiroba.families.tests.factories import caregiver, child, family
 from hiroba.programs import emails, notify, services
 from hiroba.programs.choices import EntryStatus, SignupMode
+from hiroba.programs.models import Entry, Message
 from hiroba.programs.tests.factories import caregivers_and_children, program
 
 pytestmark = pytest.mark.django_db
@@ -206,6 +207,40 @@ def test_reminder(english, hub, venue):
     ]
     entry.refresh_from_db()
     assert entry.reminded_at is not None
+
+
+def test_a_moved_session_is_told_to_every_family_still_entered(english, hub, venue):
+    prog = _program(hub, venue, capacity_families=1)
+    seated, waiting, left = (_apply(prog, _family(hub, n)) for n in (1, 2, 3))
+    services.cancel(left, actor=None)
+    Entry.objects.filter(pk=seated.pk).update(reminded_at=_at("2026-11-20 10:00"))
+    Message.objects.all().delete()
+    session = prog.sessions.get()
+    services.update_session(session, _at("2026-12-03 13:00"), _at("2026-12-03 15:00"), actor=None)
+    told = dict(Message.objects.values_list("entry_id", "kind"))
+    assert told == {seated.pk: "schedule_changed", waiting.pk: "schedule_changed"}
+    seated.refresh_from_db()
+    assert seated.reminded_at is None  # the reminder goes again before the new date
+    message = _send(notify.SCHEDULE_CHANGED, seated)
+    assert message.subject == f"[New date or time] {TITLE}"
+    assert "The date or time of this program has changed." in message.body
+    assert "Date: 2026/12/3 (Thu) 13:00–15:00" in message.body
+    (event,) = _events(_ics(message))
+    assert event["DTSTART"].dt == datetime(2026, 12, 3, 4, 0, tzinfo=UTC)
+
+
+def test_a_new_note_alone_or_a_draft_tells_nobody(hub, venue):
+    prog = _program(hub, venue)
+    _apply(prog, _family(hub))
+    Message.objects.all().delete()
+    session = prog.sessions.get()
+    services.update_session(session, session.starts_at, session.ends_at, actor=None, note="2階")
+    assert not Message.objects.exists()
+    draft = program(hub, title="下書き", venue=venue, starts_at=START, publish=False)
+    services.add_session(draft, _at("2026-12-09 10:00"), _at("2026-12-09 12:00"), actor=None)
+    assert not Message.objects.exists()
+    services.add_session(prog, _at("2026-12-09 10:00"), _at("2026-12-09 12:00"), actor=None)
+    assert Message.objects.filter(kind="schedule_changed").count() == 1
 
 
 # -- language, channel, quiet hours ------------------------------------------------------------

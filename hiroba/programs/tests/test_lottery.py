@@ -212,6 +212,47 @@ def test_priority_groups_are_drawn_first():
 
 
 @pytest.mark.django_db
+def test_not_won_before_counts_seats_of_the_same_kind_in_the_last_year_only():
+    hub = HubFactory()
+    prog = _lottery(hub, capacity_families=1, priority_groups=[PriorityGroup.NOT_WON_BEFORE])
+    recent, long_ago, waited, other_kind, fresh = _families(hub, 5)
+    earlier = program(hub, category=prog.category, capacity_families=1)
+    _apply(earlier, recent)  # a seat of the same kind now: has won
+    _apply(earlier, waited)  # only waited for it: has not won
+    old = program(hub, category=prog.category, capacity_families=5)
+    seat = _apply(old, long_ago)
+    Entry.objects.filter(pk=seat.pk).update(confirmed_at=DRAW - timedelta(days=400))
+    _apply(program(hub, category=ProgramCategory.OUTDOOR, capacity_families=5), other_kind)
+    entries = {h.pk: _apply(prog, h).pk for h in (recent, long_ago, waited, other_kind, fresh)}
+    draw = services.draw_lottery(prog, seed="year", now=DRAW)
+    flags = {entry_id: f for entry_id, f in draw.applicants}
+    assert flags[entries[recent.pk]] == [False]
+    assert [flags[entries[h.pk]] for h in (long_ago, waited, other_kind, fresh)] == [[True]] * 4
+    assert draw.order[-1] == entries[recent.pk]
+
+
+@pytest.mark.django_db
+def test_a_draw_reads_and_writes_in_bulk_whatever_the_number_of_applicants():
+    """The draw holds the program's lock: priorities, entries and messages are written with a
+    fixed number of statements, not a few per applicant."""
+    from django.db import connection  # noqa: PLC0415
+    from django.test.utils import CaptureQueriesContext  # noqa: PLC0415
+
+    hub = HubFactory()
+    groups = [PriorityGroup.RESIDENT, PriorityGroup.FIRST_TIME, PriorityGroup.NOT_WON_BEFORE]
+    counts = []
+    for n in (3, 30):
+        prog = _lottery(hub, capacity_families=2, priority_groups=groups)
+        for household in _families(hub, n, start=len(counts) * 100):
+            _apply(prog, household)
+        with CaptureQueriesContext(connection) as captured:
+            draw = services.draw_lottery(prog, seed="bulk", now=DRAW)
+        assert len(draw.order) == n and queries.invariant_violations(prog).ok
+        counts.append(len(captured))
+    assert counts[0] == counts[1], counts
+
+
+@pytest.mark.django_db
 def test_after_the_draw_new_families_queue_behind_the_drawn_waiting_list():
     hub = HubFactory()
     prog = _lottery(hub, capacity_families=2)
