@@ -7,7 +7,8 @@ For each engine: a scratch database (PostgreSQL: ``hiroba_bench_rush`` on the se
 HIROBA_BENCH_POSTGRES_URL / DATABASE_URL / 127.0.0.1, dropped afterwards; SQLite: a temporary
 file), migrated, with one hub, a published first-come program of 30 seats with a waiting list,
 and families signed in to the portal (a database session each). gunicorn serves the app with
-the production settings (sync workers, 2 × cores + 1); the generator plays the TLS proxy.
+the production settings (sync workers, cores + 1 as docs/deployment.md advises); the generator
+plays the TLS proxy.
 
 - **P1 rush** (open loop): N families (2,000 on PostgreSQL, 500 on SQLite; ``--quick`` 300 /
   150) are released evenly over 2 s, each posting ``/programs/<id>/apply/`` with its own
@@ -295,7 +296,7 @@ def main() -> None:
     parser.add_argument("--families", type=int, help="families in the rush")
     parser.add_argument("--seconds", type=int, help="closed-loop and pgbench duration")
     parser.add_argument("--timeout", type=float, default=10.0, help="rush: seconds per attempt")
-    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1)
     parser.add_argument("--worker-class", default="sync")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument(

@@ -74,7 +74,7 @@ def roster(program: Program) -> QuerySet[Entry]:
     queries: confirmed and offered first, then the waiting list in order, then the rest."""
     return (
         Entry.objects.filter(program=program)
-        .select_related("household", "contact", "entered_by")
+        .select_related("household__hub", "contact", "entered_by")
         .prefetch_related("members", "attendance")
         .order_by("status", "waitlist_seq", "created_at", "pk")
     )

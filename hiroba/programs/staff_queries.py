@@ -17,6 +17,7 @@ from django.utils import timezone
 from hiroba.core.models import Hub, Venue
 from hiroba.families.choices import ContactChannel, MemberKind
 from hiroba.families.models import Household, Member
+from hiroba.families.queries import registry_hub_id
 from hiroba.lib.ages import age_in_months
 from hiroba.programs import lottery, queries
 from hiroba.programs.choices import AttendanceStatus, EntryStatus, PriorityGroup, ProgramStatus
@@ -90,6 +91,7 @@ class RosterRow:
     people: list[PersonRow]
     position: int | None = None  # on the waiting list
     call_family: bool = False  # no e-mail goes out: staff phone the family
+    other_registry: Hub | None = None  # the family's card is kept by another hub (applied online)
 
 
 @dataclass
@@ -139,10 +141,13 @@ def _needs_call(entry: Entry, silent: set[int]) -> bool:
     return entry.household.contact_channel != ContactChannel.EMAIL or (entry.household_id in silent)
 
 
-def _row(entry: Entry, on: date, silent: set[int]) -> RosterRow:
+def _row(entry: Entry, on: date, silent: set[int], registry_id: int | None = None) -> RosterRow:
     members = list(entry.members.all())
     contact = entry.contact or next((m for m in members if m.kind == MemberKind.CAREGIVER), None)
-    return RosterRow(entry, contact, people_on(members, on), call_family=_needs_call(entry, silent))
+    row = RosterRow(entry, contact, people_on(members, on), call_family=_needs_call(entry, silent))
+    if registry_id is not None and entry.household.hub_id != registry_id:
+        row.other_registry = entry.household.hub
+    return row
 
 
 def roster(program: Program) -> Roster:
@@ -151,6 +156,7 @@ def roster(program: Program) -> Roster:
     entries = list(queries.roster(program))
     silent = households_without_email({e.household_id for e in entries})
     on = first_day(program)
+    registry_id = registry_hub_id(program.hub)  # a main hub and its satellites share cards
     result = Roster()
     groups = {
         EntryStatus.CONFIRMED: result.confirmed,
@@ -159,7 +165,7 @@ def roster(program: Program) -> Roster:
         EntryStatus.APPLIED: result.applied,
     }
     for entry in entries:
-        groups.get(entry.status, result.ended).append(_row(entry, on, silent))
+        groups.get(entry.status, result.ended).append(_row(entry, on, silent, registry_id))
     result.confirmed.sort(key=lambda r: (r.entry.confirmed_at or r.entry.created_at, r.entry.pk))
     result.offered.sort(key=lambda r: (r.entry.offer_expires_at, r.entry.pk))
     result.waiting.sort(key=lambda r: r.entry.waitlist_seq)

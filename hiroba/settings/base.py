@@ -116,7 +116,13 @@ def _database_from_env() -> dict:
             config["TEST"] = {"NAME": test_name}
         if config["ENGINE"] == "django.db.backends.postgresql":
             # Waiting on a row lock longer than this is a bug, not load: fail and log it.
-            config.setdefault("OPTIONS", {})["options"] = "-c lock_timeout=5000"
+            options = config.setdefault("OPTIONS", {})
+            options["options"] = "-c lock_timeout=5000"
+            # Parameters travel apart from the SQL and psycopg prepares a statement once it
+            # ran five times on a connection: the sign-up rush repeats the same fifteen, and
+            # the server plans them once (bench/rush.py). Off behind a connection pooler in
+            # transaction mode (pgbouncer < 1.21), which cannot keep prepared statements.
+            options["server_side_binding"] = env_bool("HIROBA_DB_SERVER_SIDE_BINDING", True)
         return config
     return {
         "ENGINE": "django.db.backends.sqlite3",

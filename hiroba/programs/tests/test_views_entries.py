@@ -96,6 +96,22 @@ def test_the_roster_shows_members_ages_at_the_first_session_and_who_entered(
     assert "ベビーカーで来ます" in page
 
 
+def test_a_family_registered_at_another_hub_is_marked_with_its_hub(world, staff):
+    """Parents may apply online to any hub's program; the roster says whose card it is (the
+    hub's own satellites share its cards, so they are not marked)."""
+    prog = program(world.a.hub, starts_at=FIRST_SESSION)
+    own = _apply(prog, _family(world.a.hub, "本体"))
+    visitor = _apply(prog, _family(world.b.hub, "よそ"))
+    satellite_prog = program(world.a.satellite, starts_at=FIRST_SESSION)
+    _apply(satellite_prog, _family(world.a.hub, "サテライト"))
+    rows = {r.entry.pk: r for r in _roster(staff, prog).context["roster"].confirmed}
+    assert rows[own.pk].other_registry is None
+    assert rows[visitor.pk].other_registry == world.b.hub
+    assert f"Card of {world.b.hub.name}" in _roster(staff, prog).content.decode()
+    (row,) = _roster(staff, satellite_prog).context["roster"].confirmed
+    assert row.other_registry is None
+
+
 def test_families_without_e_mail_are_flagged_to_be_called(world, staff):
     hub = world.a.hub
     prog = program(hub, starts_at=FIRST_SESSION)
