@@ -23,6 +23,7 @@ from hiroba.families.models import Household, Member
 SESSION_HOUSEHOLD = "portal_household_id"
 SESSION_MEMBER = "portal_member_id"
 _CACHED = "_portal_parent"
+MEMBER_ORDER = ("kind", "sort_order", "pk")
 
 
 def _load(household_id, member_id) -> tuple[Household | None, Member | None]:
@@ -38,7 +39,7 @@ def _load(household_id, member_id) -> tuple[Household | None, Member | None]:
         Member.objects.present()
         .filter(household_id=household_id, household__status__in=CURRENT_HOUSEHOLD_STATUSES)
         .select_related("household")
-        .order_by("kind", "sort_order", "pk")
+        .order_by(*MEMBER_ORDER)
     )
     member = next(
         (m for m in members if m.pk == member_id and m.kind == MemberKind.CAREGIVER), None
@@ -53,9 +54,10 @@ def _load(household_id, member_id) -> tuple[Household | None, Member | None]:
 
 
 def _cache_members(household: Household, members: list[Member]) -> None:
-    """``household.members.all()`` returns ``members`` without a query (what
-    ``prefetch_related`` stores; Django reads the same attribute)."""
-    queryset = household.members.get_queryset()
+    """``household.members.all()`` returns ``members`` without a query: the attribute
+    ``prefetch_related`` fills, holding a queryset of the present members (so a further
+    ``.filter()`` on it still leaves out members who moved out, as the prefetch did)."""
+    queryset = Member.objects.present().filter(household=household).order_by(*MEMBER_ORDER)
     queryset._result_cache = members
     queryset._prefetch_done = True
     household._prefetched_objects_cache = {"members": queryset}

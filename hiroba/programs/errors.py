@@ -30,6 +30,7 @@ PROGRAM_MESSAGES = {
         "The capacity cannot be lower than the seats already taken ({taken})."
     ),
     "session_overlaps": _("The end must be after the start."),
+    "last_session": _("A published program needs at least one date. Cancel the program instead."),
     "session_outside_hub": _("The venue belongs to another hub."),
     "no_sessions": _("Add the program's dates before publishing it."),
     "has_entries": _("This program has entries: cancel it instead of deleting it."),

@@ -145,15 +145,25 @@ def _refresh_span(program: Program) -> None:
     program.first_starts_at, program.last_ends_at = span["first"], span["last"]
 
 
-def _dates_changed(program: Program) -> None:
-    """After a session of a published program moved, was added or was removed (under the
-    program's lock): every family still holding an entry is told, and a reminder already
-    sent for the old date goes again before the new one."""
-    if program.status != ProgramStatus.PUBLISHED:
+def _after_session_change(locked: Program, program: Program, *, tell: bool = True) -> None:
+    """Under the program's lock, after a session was added, moved or removed: the span is
+    rewritten (on ``locked`` and on the caller's copy ``program``). Families still entered in a
+    published program are told (``tell``); the reminder is about the first session, so when
+    that moved a reminder already sent goes again before the new date, and an open seat offer
+    ends at the new start at the latest."""
+    first_before = locked.first_starts_at
+    _refresh_span(locked)
+    program.first_starts_at, program.last_ends_at = locked.first_starts_at, locked.last_ends_at
+    if not tell or locked.status != ProgramStatus.PUBLISHED:
         return
-    active = Entry.objects.active().filter(program=program)
+    active = Entry.objects.active().filter(program=locked)
     entry_ids = list(active.values_list("pk", flat=True))
-    active.filter(reminded_at__isnull=False).update(reminded_at=None)
+    if locked.first_starts_at != first_before:
+        active.filter(reminded_at__isnull=False).update(reminded_at=None)
+        # An open offer never outlasts the start (``offer_expiry``), also when it moved earlier.
+        active.filter(
+            status=EntryStatus.OFFERED, offer_expires_at__gt=locked.first_starts_at
+        ).update(offer_expires_at=locked.first_starts_at)
     notify.after_commit_many(notify.SCHEDULE_CHANGED, entry_ids)
 
 
@@ -167,9 +177,8 @@ def add_session(
         session = ProgramSession.objects.create(
             program=program, starts_at=starts_at, ends_at=ends_at, note=note
         )
-        _refresh_span(program)
-        _dates_changed(locked)
-        audit.record("programs.session.added", actor=actor, obj=session, hub=program.hub)
+        _after_session_change(locked, program)
+        audit.record("programs.session.added", actor=actor, obj=session, hub=locked.hub)
     return session
 
 
@@ -183,21 +192,23 @@ def update_session(
         moved = (session.starts_at, session.ends_at) != (starts_at, ends_at)
         session.starts_at, session.ends_at, session.note = starts_at, ends_at, note
         session.save(update_fields=["starts_at", "ends_at", "note"])
-        _refresh_span(session.program)
-        if moved:  # a changed note alone is no news for the families
-            _dates_changed(locked)
+        # A changed note alone is no news for the families.
+        _after_session_change(locked, session.program, tell=moved)
         audit.record("programs.session.updated", actor=actor, obj=session, hub=locked.hub)
     return session
 
 
 def remove_session(session: ProgramSession, *, actor) -> None:
+    """A published program keeps at least one date (checked under the lock, so two removals
+    at once cannot take both): to call it off, cancel the program and the families are told."""
     with transaction.atomic():
         locked = lock_program(session.program_id)
-        program = session.program
+        if locked.status != ProgramStatus.DRAFT and locked.sessions.count() <= 1:
+            raise ProgramError("last_session")
         audit.record("programs.session.removed", actor=actor, obj=session, hub=locked.hub)
+        program = session.program
         session.delete()
-        _refresh_span(program)
-        _dates_changed(locked)
+        _after_session_change(locked, program)
 
 
 # -- attendance ----------------------------------------------------------------------------------

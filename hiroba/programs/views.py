@@ -230,13 +230,11 @@ def session_remove(request, session_id: int):
     sessions = staff_queries.sessions_of(program)
     last = len(sessions) <= 1 and program.status != ProgramStatus.DRAFT
     if request.method == "POST":
-        if last:
-            messages.error(
-                request,
-                _("A published program needs at least one date. Cancel the program instead."),
-            )
-        else:
+        try:  # the service checks "at least one date" again under the program's lock
             services.remove_session(session, actor=request.user)
+        except ProgramError as error:
+            messages.error(request, error.message)
+        else:
             messages.success(request, _("The date was removed."))
         return redirect_after_post(request, program_url(program, "program-sessions"))
     return render(

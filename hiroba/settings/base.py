@@ -273,6 +273,9 @@ EMAIL_PORT = env_int("HIROBA_EMAIL_PORT", 25, minimum=1, maximum=65535)
 EMAIL_HOST_USER = env_str("HIROBA_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_secret("HIROBA_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("HIROBA_EMAIL_USE_TLS", False)
+# Seconds before a silent mail server is given up on: a send after the response (sign-in links)
+# must not hold a worker until gunicorn kills it. Failures are logged.
+EMAIL_TIMEOUT = env_int("HIROBA_EMAIL_TIMEOUT", 10, minimum=1, maximum=120)
 # Send sign-up e-mails right after the sign-up commits (True), or leave them to
 # `manage.py programs_tick` within the minute (False: production default, keeps the sign-up
 # request short during a rush).

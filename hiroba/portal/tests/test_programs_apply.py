@@ -239,3 +239,30 @@ def test_the_apply_post_reads_little(client, hub, settings, django_assert_max_nu
         response = client.post(_url(prog), data)
     assert response.status_code == 303
     assert Entry.objects.get(pk=_entry_id(response)).status == EntryStatus.CONFIRMED
+
+
+def test_the_signed_in_familys_members_are_read_once_and_stay_the_present_ones(rf, hub):
+    """``parents`` reads the family and its present members in one query and serves
+    ``household.members.all()`` from it; a further filter still leaves out who moved out."""
+    from django.contrib.sessions.backends.db import SessionStore  # noqa: PLC0415
+    from django.db import connection  # noqa: PLC0415
+    from django.test.utils import CaptureQueriesContext  # noqa: PLC0415
+
+    from hiroba.portal import parents  # noqa: PLC0415
+
+    household = make_family(hub, "hana")
+    moved_out = household.members.get(kind="child")
+    moved_out.left_on = date(2026, 1, 1)
+    moved_out.save(update_fields=["left_on"])
+    request = rf.get("/my/")
+    request.session = SessionStore()
+    request.session[parents.SESSION_HOUSEHOLD] = household.pk
+    request.session[parents.SESSION_MEMBER] = parent_of(household).pk
+    with CaptureQueriesContext(connection) as captured:
+        signed_in = parents.current_household(request)
+        present = list(signed_in.members.all())
+    assert len(captured) == 1
+    assert [m.pk for m in present] == [parent_of(household).pk]
+    assert moved_out.pk not in set(
+        signed_in.members.filter(kind="child").values_list("pk", flat=True)
+    )

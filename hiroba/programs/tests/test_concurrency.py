@@ -378,3 +378,43 @@ def test_ten_retries_with_one_key_apply_once_and_all_get_the_same_answer(key):
     }
     replayed = [r.headers.get("Idempotent-Replayed") for r in responses]
     assert sorted(replayed, key=str) == [None] + ["true"] * 9
+
+
+# -- f. the last date ------------------------------------------------------------------------------
+def _hold_after_locking_the_program(monkeypatch, parties: int) -> None:
+    everyone_read = threading.Barrier(parties)
+    lock = services.lock_program
+
+    def lock_then_wait(program_id, **kwargs):
+        found = lock(program_id, **kwargs)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            everyone_read.wait(timeout=_patience())
+        return found
+
+    monkeypatch.setattr(services, "lock_program", lock_then_wait)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("locked", [False, True], ids=["no-lock", "lock"])
+def test_two_staff_removing_both_dates_at_once_leave_one(monkeypatch, locked):
+    """Two tablets remove the two dates of a published class at the same moment."""
+    prog = program(HubFactory(), sessions=2)
+    first, second = prog.sessions.order_by("starts_at")
+    if not locked:
+        _unlocked(monkeypatch)
+    _hold_after_locking_the_program(monkeypatch, 2)
+    outcomes = _at_once(
+        [
+            lambda: services.remove_session(first, actor=None),
+            lambda: services.remove_session(second, actor=None),
+        ]
+    )
+    left = prog.sessions.count()
+    if not locked:  # both counted two dates: the published class has none
+        assert _errors(outcomes) == [] and left == 0
+        return
+    assert [e.code for e in _errors(outcomes)] == ["last_session"]
+    assert left == 1
+    prog.refresh_from_db()
+    assert prog.first_starts_at == prog.sessions.get().starts_at

@@ -20,6 +20,7 @@ from hiroba.families.models import Household
 from hiroba.families.tests.factories import caregiver, child, family
 from hiroba.programs import emails, notify, services
 from hiroba.programs.choices import EntryStatus, SignupMode
+from hiroba.programs.errors import ProgramError
 from hiroba.programs.models import Entry, Message
 from hiroba.programs.tests.factories import caregivers_and_children, program
 
@@ -224,9 +225,51 @@ def test_a_moved_session_is_told_to_every_family_still_entered(english, hub, ven
     message = _send(notify.SCHEDULE_CHANGED, seated)
     assert message.subject == f"[New date or time] {TITLE}"
     assert "The date or time of this program has changed." in message.body
+    assert "The attached calendar file has the new dates." in message.body
     assert "Date: 2026/12/3 (Thu) 13:00–15:00" in message.body
     (event,) = _events(_ics(message))
     assert event["DTSTART"].dt == datetime(2026, 12, 3, 4, 0, tzinfo=UTC)
+    waiting_message = _send(notify.SCHEDULE_CHANGED, waiting)
+    assert "calendar file" not in waiting_message.body and _ics(waiting_message) is None
+
+
+def test_a_later_session_added_or_removed_leaves_the_reminder_alone(hub, venue):
+    """The reminder is about the first session: only moving that one re-arms it."""
+    prog = _program(hub, venue)
+    entry = _apply(prog, _family(hub))
+    Entry.objects.filter(pk=entry.pk).update(reminded_at=_at("2026-11-30 10:00"))
+    later = services.add_session(prog, _at("2026-12-08 10:00"), _at("2026-12-08 12:00"), actor=None)
+    services.remove_session(later, actor=None)
+    entry.refresh_from_db()
+    assert entry.reminded_at is not None
+    assert Message.objects.filter(entry=entry, kind="schedule_changed").count() == 2
+    prog.refresh_from_db()
+    assert prog.last_ends_at == _at("2026-12-01 12:00")
+
+
+def test_an_open_offer_ends_by_the_new_start_when_the_class_moves_earlier(hub, venue):
+    prog = _program(hub, venue, capacity_families=1)
+    seated, waiting = (_apply(prog, _family(hub, n)) for n in (1, 2))
+    services.cancel(seated, actor=None)
+    waiting.refresh_from_db()
+    assert waiting.status == EntryStatus.OFFERED
+    assert waiting.offer_expires_at == _at("2026-11-21 12:00")  # 24 hours from noon
+    earlier = _at("2026-11-21 09:00")
+    services.update_session(prog.sessions.get(), earlier, _at("2026-11-21 11:00"), actor=None)
+    waiting.refresh_from_db()
+    assert waiting.offer_expires_at == earlier
+
+
+def test_a_published_program_keeps_its_last_date(hub, venue):
+    prog = _program(hub, venue)
+    with pytest.raises(ProgramError) as refused:
+        services.remove_session(prog.sessions.get(), actor=None)
+    assert refused.value.code == "last_session"
+    assert prog.sessions.count() == 1
+    draft = program(hub, title="下書き", venue=venue, starts_at=START, publish=False)
+    services.remove_session(draft.sessions.get(), actor=None)  # a draft may have none yet
+    draft.refresh_from_db()
+    assert draft.first_starts_at is None and not draft.sessions.exists()
 
 
 def test_a_new_note_alone_or_a_draft_tells_nobody(hub, venue):
