@@ -1,4 +1,4 @@
-"""Demo data at scale: seeding time per ward and peak memory must not grow with --scale.
+"""Demo data at scale: seeding time per scale step and peak memory must not grow with --scale.
 
     uv run python bench/seed_demo.py [--quick]
 
@@ -52,7 +52,7 @@ def measure(scale: int) -> dict:
         "scale": scale,
         "seconds": round(seconds, 3),
         "peak_kb": peak_kb,
-        "seconds_per_ward": round(seconds / scale, 4),
+        "seconds_per_scale_step": round(seconds / scale, 4),
     }
 
 
