@@ -15,6 +15,7 @@ clients as the ``Idempotency-Key`` header.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Callable
@@ -88,9 +89,11 @@ def _mismatch() -> HttpResponse:
     return HttpResponse(message, status=422, content_type="text/plain; charset=utf-8")
 
 
-def _insert_sql() -> str:
+@functools.cache
+def _insert_sql(vendor: str) -> str:
     """``INSERT … ON CONFLICT DO NOTHING RETURNING id`` for the key's record (PostgreSQL and
-    SQLite ≥ 3.35 both speak it): one statement, no savepoint, on the sign-up hot path."""
+    SQLite ≥ 3.35 both speak it): one statement, no savepoint, on the sign-up hot path. Built
+    once per database vendor (its quoting)."""
     meta, quote = IdempotencyRecord._meta, connection.ops.quote_name
     columns = ", ".join(quote(meta.get_field(name).column) for name in _INSERTED)
     scope, key = (quote(meta.get_field(name).column) for name in ("scope", "key"))
@@ -110,7 +113,7 @@ def _insert(scope: str, key: str, print_: str) -> IdempotencyRecord | None:
         for name in _INSERTED
     ]
     with connection.cursor() as cursor:
-        cursor.execute(_insert_sql(), values)
+        cursor.execute(_insert_sql(connection.vendor), values)
         row = cursor.fetchone()
     if row is None:
         return None

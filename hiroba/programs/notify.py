@@ -50,26 +50,17 @@ def muted() -> Iterator[None]:
 
 
 def after_commit(kind: str, entry_id: int) -> None:
+    after_commit_many(kind, [entry_id])
+
+
+def after_commit_many(kind: str, entry_ids) -> None:
+    """``after_commit`` for many entries at once (a lottery's results): one INSERT."""
     from hiroba.programs import outbox  # noqa: PLC0415 - outbox imports emails, which imports this
 
     if kind not in KINDS:
         raise ValueError(f"Unknown message kind {kind!r}")
     if _muted.get():
         return
-    message = outbox.queue(kind, entry_id)
+    ids = [message.pk for message in outbox.queue(kind, list(entry_ids))]
     if getattr(settings, "HIROBA_SEND_MESSAGES_AT_ONCE", True):
-        transaction.on_commit(lambda: outbox.deliver(message.pk))
-
-
-def after_commit_many(kind: str, entry_ids) -> None:
-    """``after_commit`` for many entries at once (a lottery's results): one INSERT."""
-    from hiroba.programs import outbox  # noqa: PLC0415
-
-    if kind not in KINDS:
-        raise ValueError(f"Unknown message kind {kind!r}")
-    if _muted.get():
-        return
-    messages = outbox.queue_many(kind, list(entry_ids))
-    if getattr(settings, "HIROBA_SEND_MESSAGES_AT_ONCE", True):
-        ids = [m.pk for m in messages]
         transaction.on_commit(lambda: [outbox.deliver(pk) for pk in ids])

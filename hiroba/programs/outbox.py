@@ -19,12 +19,9 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 
 
-def queue(kind: str, entry_id: int) -> Message:
-    return Message.objects.create(kind=kind, entry_id=entry_id)
-
-
-def queue_many(kind: str, entry_ids: list[int]) -> list[Message]:
-    """One INSERT for many messages (primary keys set on PostgreSQL and SQLite)."""
+def queue(kind: str, entry_ids: list[int]) -> list[Message]:
+    """One INSERT for the messages of one kind (one entry, or a lottery's results); primary
+    keys are set on PostgreSQL and SQLite."""
     return Message.objects.bulk_create(
         [Message(kind=kind, entry_id=entry_id) for entry_id in entry_ids], batch_size=500
     )

@@ -42,15 +42,15 @@ def priorities(program, entries: Sequence[Entry], now: datetime) -> dict[int, li
     if PriorityGroup.NOT_WON_BEFORE in groups:
         seated_lately = _families_with_seats(program, now - timedelta(days=365))
 
-    def flags(entry: Entry) -> list[bool]:
-        answers = {
-            PriorityGroup.FIRST_TIME: lambda: entry.household_id not in seated_ever,
-            PriorityGroup.NOT_WON_BEFORE: lambda: entry.household_id not in seated_lately,
-            PriorityGroup.RESIDENT: lambda: is_resident(entry.household, program),
-        }
-        for group in groups:
-            if group not in answers:
-                raise ValueError(f"Unknown priority group {group!r}")
-        return [answers[group]() for group in groups]
+    unknown = set(groups) - set(PriorityGroup.values)
+    if unknown:
+        raise ValueError(f"Unknown priority groups {sorted(unknown)!r}")
 
-    return {entry.pk: flags(entry) for entry in entries}
+    def meets(entry: Entry, group: str) -> bool:
+        if group == PriorityGroup.FIRST_TIME:
+            return entry.household_id not in seated_ever
+        if group == PriorityGroup.NOT_WON_BEFORE:
+            return entry.household_id not in seated_lately
+        return is_resident(entry.household, program)
+
+    return {entry.pk: [meets(entry, group) for group in groups] for entry in entries}

@@ -80,6 +80,12 @@ def roster(program: Program) -> QuerySet[Entry]:
     )
 
 
+def is_last_date(program: Program) -> bool:
+    """Whether removing one more date would leave a published (or called-off) program with
+    none; a draft may have no dates yet."""
+    return program.status != ProgramStatus.DRAFT and program.sessions.count() <= 1
+
+
 # -- waiting-list positions ----------------------------------------------------------------------
 def waitlist_position(entry: Entry) -> int | None:
     """1 + the families waiting before this one; None when the entry is not waiting. Entries
@@ -88,23 +94,21 @@ def waitlist_position(entry: Entry) -> int | None:
         return None
     ahead = getattr(entry, "waitlist_ahead", None)
     if ahead is None:
-        ahead = Entry.objects.filter(
-            program_id=entry.program_id,
-            status=EntryStatus.WAITLISTED,
-            waitlist_seq__lt=entry.waitlist_seq,
-        ).count()
+        ahead = _waiting_before(entry.program_id, entry.waitlist_seq).count()
     return ahead + 1
+
+
+def _waiting_before(program_id, waitlist_seq) -> QuerySet[Entry]:
+    return Entry.objects.filter(
+        program_id=program_id, status=EntryStatus.WAITLISTED, waitlist_seq__lt=waitlist_seq
+    )
 
 
 def with_waitlist_positions(entries: QuerySet[Entry]) -> QuerySet[Entry]:
     """``entries`` with how many families wait before each (``waitlist_ahead``), in the same
     query: a family's page lists all its entries at once."""
     ahead = (
-        Entry.objects.filter(
-            program_id=OuterRef("program_id"),
-            status=EntryStatus.WAITLISTED,
-            waitlist_seq__lt=OuterRef("waitlist_seq"),
-        )
+        _waiting_before(OuterRef("program_id"), OuterRef("waitlist_seq"))
         .order_by()
         .values("program_id")
         .annotate(n=Count("pk"))

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from hiroba.core import audit
 from hiroba.core.models import Hub
-from hiroba.programs import notify, signup
+from hiroba.programs import notify, queries, signup
 from hiroba.programs.choices import AttendanceStatus, EntryStatus, ProgramStatus
 from hiroba.programs.errors import ProgramError
 from hiroba.programs.models import Attendance, Entry, Program, ProgramSession
@@ -203,7 +203,7 @@ def remove_session(session: ProgramSession, *, actor) -> None:
     at once cannot take both): to call it off, cancel the program and the families are told."""
     with transaction.atomic():
         locked = lock_program(session.program_id)
-        if locked.status != ProgramStatus.DRAFT and locked.sessions.count() <= 1:
+        if queries.is_last_date(locked):
             raise ProgramError("last_session")
         audit.record("programs.session.removed", actor=actor, obj=session, hub=locked.hub)
         program = session.program

@@ -227,8 +227,6 @@ def session_remove(request, session_id: int):
     to call it off, cancel the program (families are told)."""
     session = queries.get_session_for_user(request.user, session_id, MANAGE_PROGRAMS)
     program = session.program
-    sessions = staff_queries.sessions_of(program)
-    last = len(sessions) <= 1 and program.status != ProgramStatus.DRAFT
     if request.method == "POST":
         try:  # the service checks "at least one date" again under the program's lock
             services.remove_session(session, actor=request.user)
@@ -243,7 +241,7 @@ def session_remove(request, session_id: int):
         {
             "program": program,
             "session": session,
-            "last": last,
+            "last": queries.is_last_date(program),
             "has_entries": staff_queries.has_entries(program),
         },
     )

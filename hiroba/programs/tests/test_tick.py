@@ -51,10 +51,10 @@ def _setup_messages_already_sent(monkeypatch):
     test_outbox.py cover the queue itself."""
     real_queue = outbox.queue
 
-    def queue_as_sent(kind, entry_id):
-        message = real_queue(kind, entry_id)
-        Message.objects.filter(pk=message.pk).update(sent_at=timezone.now())
-        return message
+    def queue_as_sent(kind, entry_ids):
+        messages = real_queue(kind, entry_ids)
+        Message.objects.filter(pk__in=[m.pk for m in messages]).update(sent_at=timezone.now())
+        return messages
 
     monkeypatch.setattr(outbox, "queue", queue_as_sent)
 
