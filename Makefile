@@ -99,9 +99,10 @@ format: sync ## apply ruff's formatting and safe fixes
 check: sync ## makemigrations --check, manage.py check, and check --deploy on production settings
 	$(MANAGE) makemigrations --check --dry-run
 	$(MANAGE) check
-	env -u HIROBA_DEMO -u HIROBA_SECRET_KEY_FILE \
+	env -u HIROBA_DEMO -u HIROBA_SECRET_KEY_FILE -u HIROBA_FIELD_KEYS_FILE \
 		DJANGO_SETTINGS_MODULE=hiroba.settings.production \
 		HIROBA_SECRET_KEY="$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(45))')" \
+		HIROBA_FIELD_KEYS="$$($(MANAGE) generate_field_key --id check 2>/dev/null)" \
 		HIROBA_ALLOWED_HOSTS=hiroba.example.jp \
 		$(MANAGE) check --deploy --fail-level WARNING
 

@@ -9,6 +9,7 @@ settings expect a TLS proxy in front; the generator plays the proxy and sends
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import os
 import re
@@ -60,6 +61,7 @@ def environment(engine: str, tmp: Path, server_url: str, settings: str) -> dict[
         {
             "DJANGO_SETTINGS_MODULE": settings,
             "HIROBA_SECRET_KEY": secrets.token_urlsafe(48),
+            "HIROBA_FIELD_KEYS": f"bench={base64.b64encode(secrets.token_bytes(32)).decode()}",
             "HIROBA_ALLOWED_HOSTS": "localhost,127.0.0.1",
             "HIROBA_STATIC_ROOT": str(tmp / "static"),
             "HIROBA_VAR_DIR": str(tmp),

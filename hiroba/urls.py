@@ -11,6 +11,7 @@ urlpatterns = [
     path("staff/families/", include("hiroba.families.urls")),
     path("staff/visits/", include("hiroba.visits.urls")),
     path("staff/programs/", include("hiroba.programs.urls")),
+    path("staff/consultations/", include("hiroba.consultations.urls")),
     path("staff/", include("hiroba.accounts.urls")),
     # Staff accounts are created by managers and their login e-mail is managed there, so
     # allauth's self-service sign-up and e-mail pages are switched off.

@@ -24,11 +24,16 @@ LAYERS = {
     "families": 3,
     "visits": 3,
     "programs": 3,
+    "consultations": 3,
     # Parent-facing pages and the annual evaluation read everything below them.
     "portal": 4,
 }
 # Domain apps may import each other only where written here (e.g. everyone may use families).
-ALLOWED_DOMAIN_IMPORTS: set[tuple[str, str]] = {("visits", "families"), ("programs", "families")}
+ALLOWED_DOMAIN_IMPORTS: set[tuple[str, str]] = {
+    ("visits", "families"),
+    ("programs", "families"),
+    ("consultations", "families"),
+}
 # Project plumbing: may import any app; apps never import it (settings may use lib).
 PROJECT = {"settings", "urls", "wsgi", "asgi", "testing", "__init__"}
 SKELETON = [

@@ -22,6 +22,9 @@ from hiroba.accounts.choices import ROLE_LEVEL, Role, ScopeLevel
 from hiroba.accounts.matrix import render_markdown, staff_urls
 from hiroba.accounts.models import Membership
 from hiroba.accounts.tests.factories import MembershipFactory
+from hiroba.consultations.permissions import RECORD_CONSULTATIONS
+from hiroba.consultations.services import open_break_glass, refer
+from hiroba.consultations.tests.factories import agency, consultation, referral_data
 from hiroba.core import audit
 from hiroba.core.tests.factories import DistrictFactory, HubFactory, VenueFactory
 from hiroba.families.tests.factories import family
@@ -48,7 +51,35 @@ OBJECTS = {
     "program_id": lambda t: program(t.hub).pk,
     "session_id": lambda t: program(t.hub).sessions.get().pk,
     "program_entry_id": lambda t: _program_entry(t).pk,
+    "consultation_id": lambda t: _consultation(t).pk,
+    "referral_id": lambda t: _referral(t).pk,
+    "opening_id": lambda t: _opening(t).pk,
+    "agency_id": lambda t: agency(t).pk,
 }
+
+
+def _consultation(tenant):
+    """A record every counsellor of the hub is assigned to, so need-to-know lets each role the
+    permission allows do its work (need-to-know itself: consultations/tests/test_access.py)."""
+    roles = rbac.roles_with(RECORD_CONSULTATIONS)
+    counsellors = [
+        m.user for m in Membership.objects.filter(hub=tenant.hub, role__in=roles, is_active=True)
+    ]
+    author = MembershipFactory(hub=tenant.hub, role=Role.HUB_MANAGER).user
+    return consultation(tenant.hub, actor=author, assigned=counsellors)
+
+
+def _referral(tenant):
+    record = _consultation(tenant)
+    return refer(record, referral_data(agency(tenant)), actor=record.author)
+
+
+def _opening(tenant):
+    record = consultation(
+        tenant.hub, actor=MembershipFactory(hub=tenant.hub, role=Role.HUB_MANAGER).user
+    )
+    opener = MembershipFactory(hub=tenant.hub, role=Role.HUB_STAFF).user
+    return open_break_glass(record, "急ぎの確認が必要なため", actor=opener)
 
 
 def _visit(tenant):
@@ -64,7 +95,7 @@ def _program_entry(tenant):
 
 
 # Objects that belong to a ward, not a hub: every hub of the ward shares them.
-WARD_LEVEL_OBJECTS = {"district_id", "city_membership_id"}
+WARD_LEVEL_OBJECTS = {"district_id", "city_membership_id", "agency_id"}
 URLS = staff_urls()
 OBJECT_URLS = [u for u in URLS if u.check == "object"]
 

@@ -1,5 +1,6 @@
 """Settings refuse unsafe combinations at start-up, before anyone can use the site."""
 
+import base64
 import os
 import subprocess
 import sys
@@ -18,8 +19,14 @@ def _clean_environment() -> dict[str, str]:
     }
 
 
+# A field-encryption key as production needs one (base64 of 32 bytes; not the development key).
+FIELD_KEYS = "k1=" + base64.b64encode(bytes(range(32))).decode()
+
+
 def _start(settings_module: str, **env: str) -> subprocess.CompletedProcess:
     clean = _clean_environment()
+    if settings_module.endswith("production"):
+        clean["HIROBA_FIELD_KEYS"] = FIELD_KEYS
     clean.update(DJANGO_SETTINGS_MODULE=settings_module, **env)
     return subprocess.run(
         [sys.executable, "-c", CHECK],
@@ -49,6 +56,11 @@ def test_production_starts_with_a_key():
     assert result.stdout.strip() == "False"
 
 
+def test_production_needs_field_encryption_keys():
+    result = _start("hiroba.settings.production", HIROBA_SECRET_KEY="k" * 60, HIROBA_FIELD_KEYS="")
+    assert result.returncode != 0 and "HIROBA_FIELD_KEYS" in result.stderr
+
+
 def test_development_without_debug_needs_a_key():
     result = _start("hiroba.settings.dev", HIROBA_DEBUG="false")
     assert result.returncode != 0 and "HIROBA_SECRET_KEY" in result.stderr
@@ -73,6 +85,7 @@ def test_check_deploy_is_clean_under_production_settings():
         DJANGO_SETTINGS_MODULE="hiroba.settings.production",
         HIROBA_SECRET_KEY="k" * 30 + "Q1w2E3r4T5y6U7i8O9p0" + "z" * 10,
         HIROBA_ALLOWED_HOSTS="hiroba.example.jp",
+        HIROBA_FIELD_KEYS=FIELD_KEYS,
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

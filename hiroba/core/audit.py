@@ -125,5 +125,6 @@ register_actions(
         "core.district.updated": _("District updated"),
         "core.townblocks.imported": _("Town block mapping imported"),
         "core.auditlog.exported": _("Audit log exported"),
+        "core.fieldkeys.rotated": _("Field encryption keys rotated"),
     }
 )

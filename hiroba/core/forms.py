@@ -136,6 +136,35 @@ class JapaneseDateField(forms.DateField):
             raise as_validation_error(error) from error
 
 
+class JapaneseTimeField(forms.TimeField):
+    """Accepts 10:30, １０：３０ and 10時30分 (full-width digits and colons are normal input)."""
+
+    widget = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = kana.nfkc(value).strip().replace("時", ":").removesuffix("分")
+            value = value + "00" if value.endswith(":") else value
+        return super().to_python(value)
+
+
+class NumberField(forms.IntegerField):
+    """A whole number typed on any keyboard (full-width digits accepted); empty is None.
+
+    A text input with a numeric keyboard rather than ``type=number``, which refuses the
+    full-width digits a Japanese input method types."""
+
+    widget = forms.TextInput
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "inputmode": "numeric", "autocomplete": "off"}
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = text.normalize_digits(kana.nfkc(value)).strip()
+        return super().to_python(value)
+
+
 class FiscalYearField(forms.IntegerField):
     """Accepts 2024, 2024年度, 令和6年度, R6."""
 

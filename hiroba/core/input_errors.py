@@ -24,6 +24,11 @@ MESSAGES = {
     "fiscal_year_out_of_range": _("That fiscal year is out of range."),
     "birth_after_date": _("The date of birth cannot be after this date."),
     "gestation_out_of_range": _("The date is before the pregnancy began, judging by the due date."),
+    "child_age_format": _(
+        "“%(text)s” is not an age we can read. Write each child's age like 0歳5か月 or 2歳, "
+        "separated by 、."
+    ),
+    "child_age_out_of_range": _("“%(text)s” is over 18 years. Please check the age."),
     "furigana_empty": _("Enter the name in kana."),
     "furigana_not_kana": _("Use only hiragana or katakana for the kana reading."),
     "phone_invalid": _("Enter a Japanese phone number of 10 or 11 digits, e.g. 045-123-4567."),

@@ -21,6 +21,7 @@ from hiroba.accounts.context import current_hub
 from hiroba.accounts.permissions import CHECK_OBJECT, CHECK_STAFF, USE_CONSOLE, staff_view
 from hiroba.accounts.scope import scope_for
 from hiroba.core import audit, services
+from hiroba.core import dashboard as dashboard_panels
 from hiroba.core.htmx import redirect_after_post, template_for
 from hiroba.core.imports import parse_town_block_csv
 from hiroba.core.queries import town_block_mapping, town_blocks_of
@@ -65,6 +66,7 @@ def dashboard(request):
         "venues": queries.venues_of(hub).filter(is_active=True),
         "roles_here": scope.roles_at(hub.pk),
     }
+    context["panels"] = dashboard_panels.panels_for(request, hub)
     if scope.can(VIEW_AUDIT_LOG, hub_id=hub.pk):
         context["recent_entries"] = queries.audit_entries_for(hub, request.user)[:8]
         context["staff_summary"] = accounts_queries.staff_summary(hub)

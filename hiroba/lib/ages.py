@@ -18,6 +18,8 @@ rule is not needed here and is not modelled.)
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import date
 
 from hiroba.lib._dates import as_date
@@ -65,3 +67,36 @@ def gestational_age(due_date: date, on: date) -> tuple[int, int]:
         )
     weeks, extra_days = divmod(days, 7)
     return weeks, extra_days
+
+
+MAX_CHILD_AGE_MONTHS = 18 * 12
+_AGE_PART = re.compile(r"^(?:(\d{1,2})歳)?(?:(\d{1,2})(?:か|ヶ|ケ|カ|ヵ|箇)?月)?$")
+_AGE_SEPARATORS = re.compile(r"[、,，/／・\s]+")
+
+
+def parse_child_ages(text: str) -> list[int]:
+    """Children's ages as staff type them, in months: "0歳5か月、2歳" -> [5, 24].
+
+    Accepts 歳, か月 (ヶ月, カ月, 箇月), a bare number as years ("3" is 3 years), full-width
+    digits, and 、 , / ・ or spaces between children. Empty text means no children.
+    """
+    text = unicodedata.normalize("NFKC", text or "").strip()
+    ages: list[int] = []
+    for part in filter(None, _AGE_SEPARATORS.split(text)):
+        match = _AGE_PART.match(f"{part}歳" if part.isdigit() else part)
+        if not match or not any(match.groups()):
+            raise InputError("child_age_format", {"text": part})
+        years, months = (int(group or 0) for group in match.groups())
+        if months > 11 and years:
+            raise InputError("child_age_format", {"text": part})
+        total = years * 12 + months
+        if total > MAX_CHILD_AGE_MONTHS:
+            raise InputError("child_age_out_of_range", {"text": part})
+        ages.append(total)
+    return ages
+
+
+def format_age_months(months: int) -> str:
+    """5 -> "0歳5か月", 24 -> "2歳", 27 -> "2歳3か月"."""
+    years, rest = divmod(months, 12)
+    return f"{years}歳{rest}か月" if rest or not years else f"{years}歳"

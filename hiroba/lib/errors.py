@@ -26,6 +26,8 @@ ERROR_CODES: dict[str, str] = {
     # ages
     "birth_after_date": "The date of birth is after the date the age is calculated for.",
     "gestation_out_of_range": "The date is before the pregnancy implied by the due date began.",
+    "child_age_format": "A child's age could not be understood (write e.g. 0歳5か月 or 2歳).",
+    "child_age_out_of_range": "A child's age is over 18 years.",
     # kana
     "furigana_empty": "No furigana was entered.",
     "furigana_not_kana": "Furigana may only contain kana, the long vowel mark, spaces and '・'.",

@@ -15,7 +15,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hiroba.core.forms import CleanCharField, CleanTextareaField, JapaneseDateField
+from hiroba.core.forms import CleanCharField, CleanTextareaField, JapaneseDateField, NumberField
 from hiroba.families.choices import Language
 from hiroba.lib.kana import nfkc
 from hiroba.lib.text import normalize_digits
@@ -36,18 +36,6 @@ MAX_WALK_INS = 999
 
 def _digits(value):
     return normalize_digits(nfkc(value)).strip() if isinstance(value, str) else value
-
-
-class NumberField(forms.IntegerField):
-    """A whole number typed on any keyboard (full-width digits accepted); empty is None."""
-
-    widget = forms.TextInput
-
-    def widget_attrs(self, widget):
-        return {**super().widget_attrs(widget), "inputmode": "numeric", "autocomplete": "off"}
-
-    def to_python(self, value):
-        return super().to_python(_digits(value))
 
 
 def optional_number(label, minimum: int, maximum: int, **kwargs) -> NumberField:

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "hiroba.families",
     "hiroba.visits",
     "hiroba.programs",
+    "hiroba.consultations",
     "hiroba.portal",
 ]
 

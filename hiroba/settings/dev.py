@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
+from hiroba.core.crypto import field_keys_setting
 from hiroba.lib.env import env_bool, env_secret
 
 from .base import *  # noqa: F403
@@ -17,3 +18,5 @@ if not SECRET_KEY:
         )
     # A fixed key is acceptable only with DEBUG on, which never happens in production.
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-3f9a"  # noqa: S105
+# Field encryption keys (decision 0010); unset, the public development key "dev1".
+HIROBA_FIELD_KEYS = field_keys_setting(env_secret("HIROBA_FIELD_KEYS", ""), production=False)

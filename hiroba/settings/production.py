@@ -5,7 +5,8 @@ Run behind a TLS-terminating proxy that sets ``X-Forwarded-Proto`` (see docs/dep
 
 from django.core.exceptions import ImproperlyConfigured
 
-from hiroba.lib.env import env_bool, env_int
+from hiroba.core.crypto import field_keys_setting
+from hiroba.lib.env import env_bool, env_int, env_secret
 
 from .base import *  # noqa: F403
 from .base import DEMO_MODE, SECRET_KEY
@@ -17,6 +18,8 @@ if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured(
         "HIROBA_SECRET_KEY (or HIROBA_SECRET_KEY_FILE) must hold at least 50 random characters."
     )
+# Field encryption keys (decision 0010): required, and never the public development key.
+HIROBA_FIELD_KEYS = field_keys_setting(env_secret("HIROBA_FIELD_KEYS", ""), production=True)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("HIROBA_SSL_REDIRECT", True)

@@ -1,5 +1,7 @@
 """Test settings: fast hashing, in-memory mail, no network, deterministic time zone."""
 
+from hiroba.core.crypto import DEV_FIELD_KEYS
+
 from .base import *  # noqa: F403
 from .base import MIDDLEWARE
 
@@ -7,6 +9,7 @@ DEBUG = False
 TESTING = True  # lets seed_demo run in tests (it refuses to outside DEBUG or demo mode)
 DEMO_MODE = False
 SECRET_KEY = "test-only-key-" + "x" * 40
+HIROBA_FIELD_KEYS = list(DEV_FIELD_KEYS)  # the public development key "dev1" (decision 0010)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {

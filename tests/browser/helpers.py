@@ -31,15 +31,16 @@ CODE_FORM = "form:has(input[name=code])"
 
 
 # -- people -----------------------------------------------------------------------------------
-def make_hub_staff(*, with_totp: bool = True, email: str | None = None):
+def make_hub_staff(*, with_totp: bool = True, email: str | None = None, hub=None):
     """A hub staff member: the role sees personal data, so an authenticator is required.
 
-    With ``with_totp`` the authenticator app is already set up; its base32 secret is kept on
-    the returned user as ``totp_secret`` (None without one)."""
+    At a new hub unless ``hub`` is given. With ``with_totp`` the authenticator app is already
+    set up; its base32 secret is kept on the returned user as ``totp_secret`` (None without
+    one)."""
     secret = pyotp.random_base32() if with_totp else None
     extra = {} if email is None else {"email": email}
     user = UserFactory(totp=secret or False, **extra)
-    MembershipFactory(user=user, role=Role.HUB_STAFF, hub=HubFactory())
+    MembershipFactory(user=user, role=Role.HUB_STAFF, hub=hub or HubFactory())
     user.totp_secret = secret
     return user
 
