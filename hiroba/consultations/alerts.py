@@ -52,7 +52,7 @@ def tell_managers_of_break_glass(opening_id: int) -> int:
                 "case": opening.consultation.reference,
                 "hub": opening.hub.name,
                 "when": timezone.localtime(opening.opened_at).strftime("%Y-%m-%d %H:%M"),
-                "path": reverse("consultations:access-review"),
+                "path": settings.HIROBA_PUBLIC_URL + reverse("consultations:access-review"),
             }
         try:
             send_mail(subject, body, None, [email])

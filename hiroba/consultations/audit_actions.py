@@ -12,6 +12,7 @@ register_actions(
         "consultations.follow_up.completed": _("Consultation follow-up done"),
         "consultations.break_glass.opened": _("Consultation record opened by break-glass"),
         "consultations.break_glass.acknowledged": _("Break-glass opening acknowledged"),
+        "consultations.break_glass.reasons_viewed": _("Break-glass reasons read"),
         "consultations.access.reviewed": _("Monthly access review signed off"),
         "consultations.referral.made": _("Referral made with consent"),
         "consultations.referral.moved": _("Referral status changed"),

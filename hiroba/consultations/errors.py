@@ -15,6 +15,10 @@ MESSAGES = {
     "household_elsewhere": _("That family is not in this hub's registry."),
     "staff_elsewhere": _("Only staff who record consultations at this hub can be assigned."),
     "in_future": _("The consultation cannot be in the future."),
+    "other_fiscal_year": _(
+        "The date cannot move to another fiscal year: the case number belongs to its year. "
+        "Record a new consultation instead."
+    ),
     "follow_up_before": _("The follow-up date cannot be before the consultation."),
     "stale": _(
         "Someone else saved this record while you were editing it. Your changes were not "

@@ -8,6 +8,7 @@ from datetime import datetime
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hiroba.consultations.choices import (
     REFERRAL_TRANSITIONS,
@@ -59,7 +60,7 @@ class _ChoiceOfPeople(forms.ModelMultipleChoiceField):
 
 class ConsultationForm(forms.Form):
     happened_on = JapaneseDateField(label=_("Date"))
-    happened_time = JapaneseTimeField(label=_("Time"))
+    happened_time = JapaneseTimeField(label=pgettext_lazy("time of day", "Time"))
     channel = forms.ChoiceField(
         label=_("Channel"),
         choices=Channel.choices,

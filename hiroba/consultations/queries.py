@@ -30,6 +30,7 @@ READ_ACTIONS = (
     "consultations.consultation.viewed",
     "consultations.consultation.listed",
     "consultations.break_glass.opened",
+    "consultations.break_glass.reasons_viewed",
 )
 
 
@@ -135,17 +136,29 @@ def may_manage_agency(user, agency: Agency) -> bool:
     return any(scope.can(MANAGE_AGENCIES, hub_id=hub_id) for hub_id in hubs)
 
 
+def _city_level_cities(user) -> set[int]:
+    scope = scope_for(user)
+    return {
+        city
+        for role in scope.held
+        if ROLE_LEVEL[role] == ScopeLevel.MUNICIPALITY
+        for city in scope.cities_by_role.get(role, ())
+    }
+
+
 def get_agency_for_user(user, pk, permission: str = MANAGE_AGENCIES) -> Agency:
+    """An agency in reach: city-wide ones of the user's cities, ward ones of the user's wards
+    (every ward of a city for city-level roles); 404 outside, 403 without the right."""
     scope = scope_for(user)
     hubs = Hub.objects.filter(pk__in=scope.hub_ids()).select_related("ward")
-    cities = {hub.ward.municipality_id for hub in hubs} | set(scope.municipality_ids())
+    cities = {hub.ward.municipality_id for hub in hubs}
     wards = {hub.ward_id for hub in hubs}
     agency = (
         Agency.objects.filter(pk=pk, municipality_id__in=cities)
         .filter(
             Q(ward__isnull=True)
             | Q(ward_id__in=wards)
-            | Q(municipality_id__in=scope.municipality_ids())
+            | Q(municipality_id__in=_city_level_cities(user))
         )
         .select_related("ward", "municipality")
         .first()
@@ -175,6 +188,7 @@ def referral_follow_ups_due(hub: Hub, *, until: date) -> QuerySet[Referral]:
             consultation__hub=hub, status__in=OPEN_REFERRAL_STATUSES, follow_up_on__lte=until
         )
         .select_related("consultation__author", "agency")
+        .prefetch_related("consultation__assigned_staff")
         .defer("reason", "feedback", "consultation__summary")
         .order_by("follow_up_on", "pk")
     )

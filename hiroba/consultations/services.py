@@ -33,6 +33,7 @@ from hiroba.consultations.models import (
 from hiroba.consultations.permissions import RECORD_CONSULTATIONS
 from hiroba.core import audit
 from hiroba.core.models import Hub
+from hiroba.families.choices import CURRENT_HOUSEHOLD_STATUSES
 from hiroba.families.queries import registry_hub_id
 from hiroba.lib.fiscal import fiscal_year_of
 
@@ -102,7 +103,10 @@ def _check(hub: Hub, data: ConsultationData) -> None:
     if any(topic.municipality_id != city_id for topic in data.topics):
         raise ConsultationError("topic_elsewhere")
     household = data.household
-    if household is not None and household.hub_id != registry_hub_id(hub):
+    if household is not None and (
+        household.hub_id != registry_hub_id(hub)
+        or household.status not in CURRENT_HOUSEHOLD_STATUSES
+    ):
         raise ConsultationError("household_elsewhere")
     for user in data.assigned_staff:
         if not scope_for(user).can(RECORD_CONSULTATIONS, hub_id=hub.pk):
@@ -141,12 +145,16 @@ def update_consultation(
 ) -> Consultation:
     """Save an edit made on ``revision``; refuses it if the record changed meanwhile."""
     _check(consultation.hub, data)
+    if fiscal_year_of(timezone.localtime(data.happened_at).date()) != consultation.fiscal_year:
+        raise ConsultationError("other_fiscal_year")  # the case number belongs to its year
     changed = [n for n in _PLAIN_FIELDS if getattr(consultation, n) != getattr(data, n)]
     if set(consultation.topics.all()) != set(data.topics):
         changed.append("topics")
     if set(consultation.assigned_staff.all()) != set(data.assigned_staff):
         changed.append("assigned_staff")
     values = {name: getattr(data, name) for name in _PLAIN_FIELDS}
+    if data.follow_up_on != consultation.follow_up_on:
+        values["follow_up_done_at"] = None  # a new follow-up date is a follow-up to do
     now = timezone.now()
     # Compare-and-set on the revision: a second editor working on the same copy loses cleanly.
     updated = Consultation.objects.filter(pk=consultation.pk, revision=revision).update(
@@ -161,7 +169,8 @@ def update_consultation(
         "consultations.consultation.updated",
         actor=actor,
         obj=consultation,
-        payload={"case": consultation.reference, "fields": sorted(changed)},
+        # Which fields changed would say e.g. that the 要配慮 flag was set: counts only.
+        payload={"case": consultation.reference, "changed": len(changed)},
     )
     return consultation
 
@@ -224,6 +233,18 @@ def record_list_read(hub: Hub, consultation_ids: list[int], *, actor) -> None:
         )
 
 
+def record_reasons_read(hub: Hub, opening_ids: set[int], *, actor) -> None:
+    if not opening_ids:
+        return
+    with transaction.atomic():
+        audit.record(
+            "consultations.break_glass.reasons_viewed",
+            actor=actor,
+            hub=hub,
+            payload={"openings": sorted(opening_ids)},
+        )
+
+
 # -- break-glass --------------------------------------------------------------------------------
 @transaction.atomic
 def open_break_glass(
@@ -232,6 +253,8 @@ def open_break_glass(
     reason = reason.strip()
     if not reason:
         raise ConsultationError("reason_needed")
+    # Locked so that a double submit opens once (the second finds the first opening).
+    Consultation.objects.select_for_update().filter(pk=consultation.pk).first()
     if content_basis(actor, consultation) is not None:
         raise ConsultationError("not_needed")
     if not may_break_glass(actor, consultation):
@@ -278,6 +301,7 @@ def review_month(hub: Hub, month: date, note: str = "", *, actor) -> AccessRevie
     first = month.replace(day=1)
     if first >= timezone.localdate().replace(day=1):
         raise ConsultationError("month_not_over")
+    Hub.objects.select_for_update().filter(pk=hub.pk).first()  # one sign-off at a time
     if AccessReview.objects.filter(hub=hub, month=first).exists():
         raise ConsultationError("already_reviewed")
     review = AccessReview.objects.create(hub=hub, month=first, reviewed_by=actor, note=note)
@@ -338,13 +362,9 @@ def refer(consultation: Consultation, data: ReferralData, *, actor) -> Referral:
         "consultations.referral.made",
         actor=actor,
         obj=consultation,
-        payload={
-            "case": consultation.reference,
-            "referral": referral.pk,
-            "agency": agency.pk,
-            "consent": data.consent_method,
-            "consent_at": data.consent_given_at.isoformat(),
-        },
+        # No agency, status or consent details: the audit log is read by people without
+        # consultation access, and the agency alone can say why (e.g. 児童相談所).
+        payload={"case": consultation.reference, "referral": referral.pk},
     )
     return referral
 
@@ -377,7 +397,7 @@ def move_referral(
         "consultations.referral.moved",
         actor=actor,
         obj=locked.consultation,
-        payload={"referral": locked.pk, "status": status, "fields": fields},
+        payload={"referral": locked.pk},
     )
     return locked
 

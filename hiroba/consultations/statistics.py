@@ -74,19 +74,26 @@ def consultation_statistics(hub, fiscal_year: int, *, suppress: bool) -> dict:
         )
     )
     total = records.count()
+    by_age = [(band, _hide(ages[band], suppress)) for band in AGE_BANDS]
+    by_outcome = [(label, _hide(outcomes[value], suppress)) for value, label in Outcome.choices]
+    # A total next to one hidden cell would give the hidden count away by subtraction, so a
+    # total is hidden too when any part of it is (and the year's total when any month's is).
+    month_totals = [
+        None if any(cells[i] is None for _label, cells in channel_rows) else _hide(v, suppress)
+        for i, v in enumerate(monthly_totals)
+    ]
+    parts = [*month_totals, *(v for _b, v in by_age), *(v for _o, v in by_outcome)]
     return {
-        "total": _hide(total, suppress),
+        "total": None if suppress and None in parts else _hide(total, suppress),
         "months": months,
-        "by_month": Table(channel_rows, months, [_hide(v, suppress) for v in monthly_totals]),
+        "by_month": Table(channel_rows, months, month_totals),
         "by_topic": [
             (topic.label, _hide(topic_counts[topic.pk], suppress))
             for topic in topics
             if topic.is_active or topic_counts[topic.pk]
         ],
-        "by_age": [(band, _hide(ages[band], suppress)) for band in AGE_BANDS],
-        "by_outcome": [
-            (label, _hide(outcomes[value], suppress)) for value, label in Outcome.choices
-        ],
+        "by_age": by_age,
+        "by_outcome": by_outcome,
         "referrals": [
             (label, _hide(referrals[value], suppress)) for value, label in AgencyKind.choices
         ],

@@ -35,11 +35,17 @@ from hiroba.lib.fiscal import fiscal_year_of
 PAGE_SIZE = 25
 
 
-def _form_kwargs(hub) -> dict:
+def _form_kwargs(hub, consultation=None) -> dict:
+    """Choices for the form; an edited record keeps its topics and assigned staff even when a
+    topic is retired or a colleague has left, so saving never drops them silently."""
+    topics, staff = queries.topics_for(hub.ward.municipality_id), staff_who_record(hub)
+    if consultation is not None:
+        topics = topics | consultation.topics.all()
+        staff = staff | consultation.assigned_staff.all()
     return {
-        "topics": queries.topics_for(hub.ward.municipality_id),
-        "staff": staff_who_record(hub),
-        "households": households_of(hub),
+        "topics": topics.distinct(),
+        "staff": staff.distinct(),
+        "households": households_of(hub).current(),
     }
 
 
@@ -151,7 +157,9 @@ def _initial(consultation) -> dict:
 def consultation_edit(request, consultation_id: int):
     consultation, basis = _editable(request, consultation_id)
     form = forms.ConsultationForm(
-        request.POST or None, initial=_initial(consultation), **_form_kwargs(consultation.hub)
+        request.POST or None,
+        initial=_initial(consultation),
+        **_form_kwargs(consultation.hub, consultation),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -355,6 +363,11 @@ def access_review(request):
         else:
             messages.success(request, _("The month is signed off."))
         return redirect(f"{request.path}?month={month:%Y-%m}")
+    openings, waiting = queries.openings_in_month(hub, month), queries.unacknowledged_openings(hub)
+    # The reasons people gave can say why a family was looked up: reading them is audited.
+    services.record_reasons_read(
+        hub, {o.pk for o in openings} | {o.pk for o in waiting}, actor=request.user
+    )
     previous = (month - timedelta(days=1)).replace(day=1)
     following = (month + timedelta(days=32)).replace(day=1)
     return render(
@@ -366,8 +379,8 @@ def access_review(request):
             "previous": previous,
             "following": following if following <= timezone.localdate() else None,
             "reads": queries.reads_in_month(hub, month),
-            "openings": queries.openings_in_month(hub, month),
-            "waiting": queries.unacknowledged_openings(hub),
+            "openings": openings,
+            "waiting": waiting,
             "review": queries.review_of(hub, month),
             "month_over": following <= timezone.localdate(),
             "form": form,

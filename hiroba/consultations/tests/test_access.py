@@ -157,6 +157,8 @@ def test_the_manager_acknowledges_an_opening_on_the_review_page(client, world, c
     _as(client, manager)
     review = client.get(reverse("consultations:access-review")).content.decode()
     assert "至急の安全確認のため必要" in review
+    read = AuditLog.objects.get(action="consultations.break_glass.reasons_viewed")
+    assert (read.actor, read.payload["openings"]) == (manager, [opening.pk])
     dashboard = client.get(reverse("hubs:dashboard")).content.decode()
     assert "break-glass opening to acknowledge" in dashboard
     url = reverse("consultations:opening-acknowledge", kwargs={"opening_id": opening.pk})

@@ -10,8 +10,15 @@ import time_machine
 from django.urls import reverse
 
 from hiroba.accounts.choices import Role
+from hiroba.consultations import services
 from hiroba.consultations.models import Agency, Consultation, Referral
-from hiroba.consultations.tests.factories import CANARY, agency, consultation, topics
+from hiroba.consultations.tests.factories import (
+    CANARY,
+    agency,
+    consultation,
+    referral_data,
+    topics,
+)
 from hiroba.families.tests.factories import family
 
 pytestmark = pytest.mark.django_db
@@ -153,8 +160,14 @@ def test_the_dashboard_lists_follow_ups_without_their_reasons(staff, world):
     record = consultation(
         world.a.hub, actor=colleague, follow_up_on=NOW.date(), summary="秘密の内容"
     )
+    services.refer(
+        record,
+        referral_data(agency(world.a), follow_up_on=NOW.date()),
+        actor=colleague,
+    )
     page = staff.get(reverse("hubs:dashboard")).content.decode()
     assert record.reference in page and "秘密の内容" not in page and "睡眠" not in page
+    assert "referral" not in page.split("Consultation follow-ups")[1]  # that says why
 
 
 def test_a_hub_manager_adds_an_agency_of_the_ward_only(client, world):
@@ -200,18 +213,23 @@ def test_statistics_count_coded_fields_and_hide_small_cells_from_the_ward(client
     for _index in range(6):
         consultation(world.a.hub, actor=author, topics=topics(world.a.hub, "sleep"))
     consultation(world.a.hub, actor=author, topics=topics(world.a.hub, "money"), child_ages=[30])
+    consultation(world.a.hub, actor=author, channel="phone")
     url = reverse("consultations:statistics")
     client.cookies["hiroba_language"] = "en"
     client.force_login(author)
     team = client.get(url).context["stats"]
-    assert team["total"] == 7
-    assert dict(team["by_topic"])["睡眠"] == 6 and dict(team["by_topic"])["経済"] == 1
+    assert team["total"] == 8
+    assert dict(team["by_topic"])["睡眠"] == 7 and dict(team["by_topic"])["経済"] == 1
     assert dict(team["by_age"])["2"] == 1
     client.force_login(world.a.person(Role.WARD_OFFICIAL))
     response = client.get(url)
     ward = response.context["stats"]
-    assert dict(ward["by_topic"])["睡眠"] == 6
+    assert dict(ward["by_topic"])["睡眠"] == 7
     assert dict(ward["by_topic"])["経済"] is None  # one family: hidden
     assert dict(ward["by_age"])["2"] is None
+    # The totals would give the hidden cells away by subtraction: hidden too.
+    november = ward["months"].index(11)
+    assert ward["by_month"].total[november] is None and ward["total"] is None
+    assert team["by_month"].total[november] == 8
     assert "&lt;5" in response.content.decode()
     assert CANARY not in response.content.decode()
