@@ -16,17 +16,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from hiroba.accounts.choices import Role
-from hiroba.accounts.queries import active_memberships_at
 from hiroba.consultations.models import BreakGlassOpening
+from hiroba.consultations.staff import memberships_covering
 
 logger = logging.getLogger(__name__)
 
 
 def manager_emails(hub) -> list[tuple[str, str]]:
     """(e-mail, language) of the active managers of the hub and of its main hub."""
-    hub_ids = [hub.pk, hub.parent_id] if hub.parent_id else [hub.pk]
     rows = (
-        active_memberships_at(hub_ids)
+        memberships_covering(hub)
         .filter(role=Role.HUB_MANAGER, user__is_active=True)
         .values_list("user__email", "user__language")
         .distinct()

@@ -113,16 +113,22 @@ def wards_for_agencies(hub: Hub, *, city_wide: bool) -> QuerySet[Ward]:
     return wards if city_wide else wards.filter(pk=hub.ward_id)
 
 
-def may_manage_city_wide(user, municipality_id: int) -> bool:
-    """Does the user hold a city-level role that may keep the city's agencies? (A hub role
-    also "reaches" its city in the scope, which is not enough for city-wide lists.)"""
+def _city_level_cities(user, permission: str | None = None) -> set[int]:
+    """Cities where the user holds a city-level role (with ``permission``). A hub role also
+    "reaches" its city in the scope, which is not enough for city-wide lists."""
     scope = scope_for(user)
-    return any(
-        ROLE_LEVEL[role] == ScopeLevel.MUNICIPALITY
-        and role in rbac.roles_with(MANAGE_AGENCIES)
-        and municipality_id in scope.cities_by_role.get(role, ())
+    allowed = rbac.roles_with(permission) if permission else frozenset(scope.held)
+    return {
+        city
         for role in scope.held
-    )
+        if ROLE_LEVEL[role] == ScopeLevel.MUNICIPALITY and role in allowed
+        for city in scope.cities_by_role.get(role, ())
+    }
+
+
+def may_manage_city_wide(user, municipality_id: int) -> bool:
+    """May the user keep the city's own (city-wide) agencies?"""
+    return municipality_id in _city_level_cities(user, MANAGE_AGENCIES)
 
 
 def may_manage_agency(user, agency: Agency) -> bool:
@@ -134,16 +140,6 @@ def may_manage_agency(user, agency: Agency) -> bool:
         return False
     hubs = Hub.objects.filter(ward_id=agency.ward_id).values_list("pk", flat=True)
     return any(scope.can(MANAGE_AGENCIES, hub_id=hub_id) for hub_id in hubs)
-
-
-def _city_level_cities(user) -> set[int]:
-    scope = scope_for(user)
-    return {
-        city
-        for role in scope.held
-        if ROLE_LEVEL[role] == ScopeLevel.MUNICIPALITY
-        for city in scope.cities_by_role.get(role, ())
-    }
 
 
 def get_agency_for_user(user, pk, permission: str = MANAGE_AGENCIES) -> Agency:

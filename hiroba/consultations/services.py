@@ -212,11 +212,11 @@ def record_content_read(
     """Write the audit row of a read before the content is sent (S3). Runs in its own
     transaction (autocommit or the caller's) so a failed write means no page."""
     with transaction.atomic():
-        audit.record(
-            "consultations.consultation.viewed",
+        audit.record_view(
+            consultation,
             actor=actor,
-            obj=consultation,
-            payload={"case": consultation.reference, "fields": list(parts), "basis": basis},
+            fields=parts,
+            extra={"case": consultation.reference, "basis": basis},
         )
 
 

@@ -1,4 +1,6 @@
-"""Who can be assigned to a consultation: active staff who may record consultations here."""
+"""Staff of a hub for consultations: who can be assigned, who is told of break-glass openings.
+
+A role at a main hub covers its satellites, so both hubs' memberships count."""
 
 from __future__ import annotations
 
@@ -10,10 +12,14 @@ from hiroba.accounts.queries import active_memberships_at
 from hiroba.consultations.permissions import RECORD_CONSULTATIONS
 
 
+def memberships_covering(hub) -> QuerySet:
+    """Active memberships at the hub and at its main hub."""
+    return active_memberships_at([hub.pk, hub.parent_id] if hub.parent_id else [hub.pk])
+
+
 def staff_who_record(hub) -> QuerySet:
-    hub_ids = [hub.pk, hub.parent_id] if hub.parent_id else [hub.pk]
     user_ids = (
-        active_memberships_at(hub_ids)
+        memberships_covering(hub)
         .filter(role__in=rbac.roles_with(RECORD_CONSULTATIONS))
         .values("user_id")
     )

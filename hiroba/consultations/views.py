@@ -77,9 +77,14 @@ def _load(request, consultation_id: int):
 
 def _editable(request, consultation_id: int):
     consultation, basis = _load(request, consultation_id)
+    return consultation, _edit_basis(request, consultation, basis)
+
+
+def _edit_basis(request, consultation, basis):
+    """``basis``, or 403 when it does not allow changing the record."""
     if not access.may_edit(request.user, consultation, basis):
         raise PermissionDenied
-    return consultation, basis
+    return basis
 
 
 # -- list ---------------------------------------------------------------------------------------
@@ -306,9 +311,7 @@ def referral_create(request, consultation_id: int):
 def referral_move(request, referral_id: int):
     referral = queries.get_referral_for_user(request.user, referral_id, RECORD_CONSULTATIONS)
     consultation = referral.consultation
-    basis = access.content_basis(request.user, consultation)
-    if not access.may_edit(request.user, consultation, basis):
-        raise PermissionDenied
+    basis = _edit_basis(request, consultation, access.content_basis(request.user, consultation))
     form = forms.ReferralMoveForm(request.POST or None, current=referral.status)
     if request.method == "POST" and form.is_valid():
         cleaned = form.cleaned_data

@@ -92,14 +92,21 @@ def _places(obj, hub, ward):
 
 
 def record_view(
-    obj: models.Model, *, actor: Any, fields: tuple[str, ...] = (), hub: Any = None
+    obj: models.Model,
+    *,
+    actor: Any,
+    fields: tuple[str, ...] = (),
+    hub: Any = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> AuditLog:
     """Log that ``actor`` looked at a sensitive record (ASVS 16.3.2): ``<app>.<model>.viewed``.
 
-    ``fields`` names the field groups shown (e.g. ``("contact", "notes")``), never their values.
+    ``fields`` names the field groups shown (e.g. ``("contact", "notes")``), never their values;
+    ``extra`` adds ids or codes (e.g. why the user may read the record).
     """
     action = f"{obj._meta.app_label}.{obj._meta.model_name}.viewed"
-    return record(action, actor=actor, obj=obj, hub=hub, payload={"fields": list(fields)})
+    payload = {**(extra or {}), "fields": list(fields)}
+    return record(action, actor=actor, obj=obj, hub=hub, payload=payload)
 
 
 def changed_fields(instance: models.Model, cleaned: Mapping[str, Any]) -> list[str]:
