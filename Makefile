@@ -23,6 +23,11 @@ RUN := $(UV) run --no-sync
 MANAGE := $(RUN) python manage.py
 ADDR ?= 127.0.0.1:8000
 ARGS ?=
+# The suites run on every core (pytest-xdist); TEST_WORKERS=0 runs them in one process.
+# worksteal hands each worker runs of neighbouring tests, which keeps module-scoped fixtures
+# (the visits demo seeds once per module) from being set up again and again.
+TEST_WORKERS ?= auto
+PARALLEL := $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist worksteal)
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/hiroba
 # Each checkout tests in its own PostgreSQL database, so two checkouts can share one server.
 PG_TEST_DB ?= test_hiroba_$(shell printf '%s' "$(CURDIR)" | cksum | cut -d' ' -f1)
@@ -68,14 +73,23 @@ serve: install ## migrate and serve the existing database (no seeding; HIROBA_DE
 	$(MANAGE) migrate --noinput
 	HIROBA_DEMO=$(or $(HIROBA_DEMO),1) $(MANAGE) runserver $(ADDR)
 
+# Browser tests run after the rest, in one process: the live server shares the in-memory SQLite
+# connection with the test thread, which must not meet the other tests' threads.
 test: install ## run the whole test suite on SQLite
-	env -u DATABASE_URL $(RUN) pytest $(ARGS)
+	@status=0; \
+	env -u DATABASE_URL $(RUN) pytest -m "not browser" $(PARALLEL) $(ARGS) || status=$$?; \
+	if [ $$status -eq 5 ]; then status=0; fi; \
+	if [ "$${HIROBA_BROWSER_TESTS:-}" != 0 ]; then \
+		env -u DATABASE_URL $(RUN) pytest -m browser $(ARGS) || browser=$$?; \
+		if [ "$${browser:-0}" -ne 0 ] && [ "$${browser:-0}" -ne 5 ]; then status=$$browser; fi; \
+	fi; \
+	exit $$status
 
 test-postgres: install ## the suite without browser tests on PostgreSQL (POSTGRES_URL=...)
 	@if $(PYTHON) scripts/tcp_probe.py "$(POSTGRES_URL)"; then \
-		echo 'DATABASE_URL=$(POSTGRES_URL) $(RUN) pytest -m "not browser" $(ARGS)'; \
+		echo 'DATABASE_URL=$(POSTGRES_URL) $(RUN) pytest -m "not browser" $(PARALLEL) $(ARGS)'; \
 		DATABASE_URL="$(POSTGRES_URL)" HIROBA_TEST_DATABASE_NAME="$(PG_TEST_DB)" \
-			$(RUN) pytest -m "not browser" $(ARGS); \
+			$(RUN) pytest -m "not browser" $(PARALLEL) $(ARGS); \
 	else \
 		echo "make test-postgres: SKIPPED, no PostgreSQL server to test against."; \
 		echo "  Start one (user postgres, trust auth) or set POSTGRES_URL=postgres://..."; \

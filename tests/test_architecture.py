@@ -25,6 +25,7 @@ LAYERS = {
     "visits": 3,
     "programs": 3,
     "consultations": 3,
+    "support": 3,
     # Parent-facing pages and the annual evaluation read everything below them.
     "portal": 4,
 }
@@ -33,6 +34,8 @@ ALLOWED_DOMAIN_IMPORTS: set[tuple[str, str]] = {
     ("visits", "families"),
     ("programs", "families"),
     ("consultations", "families"),
+    ("support", "families"),
+    ("support", "consultations"),
 }
 # Project plumbing: may import any app; apps never import it (settings may use lib).
 PROJECT = {"settings", "urls", "wsgi", "asgi", "testing", "__init__"}

@@ -9,13 +9,14 @@ A new staff URL fails ``test_every_staff_url_is_covered`` until it is added to O
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils.timezone import localdate
 
 from hiroba.accounts import rbac
 from hiroba.accounts.choices import ROLE_LEVEL, Role, ScopeLevel
@@ -30,6 +31,13 @@ from hiroba.core.tests.factories import DistrictFactory, HubFactory, VenueFactor
 from hiroba.families.tests.factories import family
 from hiroba.programs.services import apply
 from hiroba.programs.tests.factories import program
+from hiroba.support.tests.case_factories import activity as community_activity
+from hiroba.support.tests.case_factories import linkage as support_linkage
+from hiroba.support.tests.case_factories import plan_item as support_plan_item
+from hiroba.support.tests.case_factories import support_case
+from hiroba.support.tests.factories import a_family
+from hiroba.support.tests.factories import book as support_book
+from hiroba.support.tests.factories import slot as support_slot
 from hiroba.testing.plugin import Tenant
 from hiroba.visits.services import check_in, save_daily_log
 
@@ -55,6 +63,12 @@ OBJECTS = {
     "referral_id": lambda t: _referral(t).pk,
     "opening_id": lambda t: _opening(t).pk,
     "agency_id": lambda t: agency(t).pk,
+    "case_id": lambda t: _support_case(t).pk,
+    "plan_item_id": lambda t: _support_plan_item(t).pk,
+    "linkage_id": lambda t: _support_linkage(t).pk,
+    "activity_id": lambda t: community_activity(t.hub, actor=_case_manager(t)).pk,
+    "slot_id": lambda t: _support_slot(t).pk,
+    "booking_id": lambda t: support_book(_support_slot(t), a_family(t.hub)).pk,
 }
 
 
@@ -80,6 +94,30 @@ def _opening(tenant):
     )
     opener = MembershipFactory(hub=tenant.hub, role=Role.HUB_STAFF).user
     return open_break_glass(record, "急ぎの確認が必要なため", actor=opener)
+
+
+def _support_slot(tenant):
+    """A slot a week ahead, held by a new user-support specialist of the hub."""
+    specialist = MembershipFactory(hub=tenant.hub, role=Role.USER_SUPPORT).user
+    return support_slot(tenant, localdate() + timedelta(days=7), specialist=specialist)
+
+
+def _case_manager(tenant):
+    return MembershipFactory(hub=tenant.hub, role=Role.USER_SUPPORT).user
+
+
+def _support_case(tenant):
+    return support_case(tenant.hub, actor=_case_manager(tenant))
+
+
+def _support_plan_item(tenant):
+    case = _support_case(tenant)
+    return support_plan_item(case, actor=case.opened_by)
+
+
+def _support_linkage(tenant):
+    case = _support_case(tenant)
+    return support_linkage(case, actor=case.opened_by)
 
 
 def _visit(tenant):

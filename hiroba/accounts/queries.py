@@ -5,10 +5,12 @@ from __future__ import annotations
 from allauth.mfa.models import Authenticator
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Count, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from hiroba.accounts import rbac
 from hiroba.accounts.choices import MFA_REQUIRED_ROLES
 from hiroba.accounts.models import Membership
 from hiroba.accounts.permissions import VIEW_STAFF
@@ -42,6 +44,23 @@ def other_roles_in_reach(membership: Membership, viewer) -> QuerySet[Membership]
 
 def active_memberships_at(hub_ids) -> QuerySet[Membership]:
     return Membership.objects.active().filter(hub_id__in=hub_ids)
+
+
+def memberships_covering(hub: Hub) -> QuerySet[Membership]:
+    """Active memberships at the hub and at its main hub (a main hub's role covers its
+    satellites)."""
+    return active_memberships_at([hub.pk, hub.parent_id] if hub.parent_id else [hub.pk])
+
+
+def staff_with(hub: Hub, permission: str) -> QuerySet:
+    """Active people whose role at the hub (or its main hub) carries ``permission``: who can
+    be assigned a record, hold a slot or take a case."""
+    user_ids = memberships_covering(hub).filter(role__in=rbac.roles_with(permission))
+    return (
+        get_user_model()
+        .objects.filter(pk__in=user_ids.values("user_id"), is_active=True)
+        .order_by("full_name_kana", "email")
+    )
 
 
 def locked_emails(emails: list[str]) -> set[str]:

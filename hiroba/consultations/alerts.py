@@ -16,8 +16,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from hiroba.accounts.choices import Role
+from hiroba.accounts.queries import memberships_covering
 from hiroba.consultations.models import BreakGlassOpening
-from hiroba.consultations.staff import memberships_covering
 
 logger = logging.getLogger(__name__)
 

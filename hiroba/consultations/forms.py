@@ -21,10 +21,10 @@ from hiroba.consultations.choices import (
     ReferralStatus,
 )
 from hiroba.consultations.errors import MESSAGES
+from hiroba.consultations.services import ConsultationData
 from hiroba.core.forms import (
     CleanCharField,
     CleanTextareaField,
-    FiscalYearField,
     JapaneseDateField,
     JapaneseTimeField,
     NumberField,
@@ -120,6 +120,25 @@ class ConsultationForm(forms.Form):
         if not self.is_bound and "happened_on" not in self.initial:
             now = timezone.localtime()
             self.initial.update(happened_on=now.date(), happened_time=now.strftime("%H:%M"))
+
+    def consultation_data(self) -> ConsultationData:
+        """What the services take, from the cleaned form (also used by user support)."""
+        cleaned = self.cleaned_data
+        return ConsultationData(
+            happened_at=cleaned["happened_at"],
+            channel=cleaned["channel"],
+            caregiver=cleaned["caregiver"],
+            outcome=cleaned["outcome"],
+            topics=list(cleaned["topics"]),
+            summary=cleaned["summary"],
+            duration_minutes=cleaned["duration_minutes"],
+            household=cleaned["card_number"],
+            expecting=cleaned["expecting"],
+            child_ages=cleaned["child_ages"],
+            needs_care=cleaned["needs_care"],
+            follow_up_on=cleaned["follow_up_on"],
+            assigned_staff=list(cleaned["assigned_staff"]),
+        )
 
     def clean_card_number(self):
         number = self.cleaned_data["card_number"]
@@ -254,7 +273,3 @@ class AgencyForm(forms.Form):
         if not city_wide_allowed:
             self.fields["ward"].required = True
             self.fields["ward"].empty_label = None
-
-
-class StatisticsForm(forms.Form):
-    fiscal_year = FiscalYearField(label=_("Fiscal year"), required=False)

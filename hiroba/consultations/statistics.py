@@ -29,7 +29,7 @@ class Table:
     total: list[int | None] = field(default_factory=list)
 
 
-def _hide(value: int, suppress: bool) -> int | None:
+def hide_small(value: int, suppress: bool) -> int | None:
     """None stands for a suppressed cell (shown as "<5")."""
     return None if suppress and 0 < value < SMALL_CELL else value
 
@@ -53,7 +53,7 @@ def consultation_statistics(hub, fiscal_year: int, *, suppress: bool) -> dict:
         }
     )
     channel_rows = [
-        (label, [_hide(by_month[(m, value)], suppress) for m in months])
+        (label, [hide_small(by_month[(m, value)], suppress) for m in months])
         for value, label in Channel.choices
     ]
     monthly_totals = [sum(by_month[(m, c)] for c in Channel.values) for m in months]
@@ -74,29 +74,31 @@ def consultation_statistics(hub, fiscal_year: int, *, suppress: bool) -> dict:
         )
     )
     total = records.count()
-    by_age = [(band, _hide(ages[band], suppress)) for band in AGE_BANDS]
-    by_outcome = [(label, _hide(outcomes[value], suppress)) for value, label in Outcome.choices]
+    by_age = [(band, hide_small(ages[band], suppress)) for band in AGE_BANDS]
+    by_outcome = [
+        (label, hide_small(outcomes[value], suppress)) for value, label in Outcome.choices
+    ]
     # A total next to one hidden cell would give the hidden count away by subtraction, so a
     # total is hidden too when any part of it is (and the year's total when any month's is).
     month_totals = [
-        None if any(cells[i] is None for _label, cells in channel_rows) else _hide(v, suppress)
+        None if any(cells[i] is None for _label, cells in channel_rows) else hide_small(v, suppress)
         for i, v in enumerate(monthly_totals)
     ]
     parts = [*month_totals, *(v for _b, v in by_age), *(v for _o, v in by_outcome)]
     return {
-        "total": None if suppress and None in parts else _hide(total, suppress),
+        "total": None if suppress and None in parts else hide_small(total, suppress),
         "months": months,
         "by_month": Table(channel_rows, months, month_totals),
         "by_topic": [
-            (topic.label, _hide(topic_counts[topic.pk], suppress))
+            (topic.label, hide_small(topic_counts[topic.pk], suppress))
             for topic in topics
             if topic.is_active or topic_counts[topic.pk]
         ],
         "by_age": by_age,
         "by_outcome": by_outcome,
         "referrals": [
-            (label, _hide(referrals[value], suppress)) for value, label in AgencyKind.choices
+            (label, hide_small(referrals[value], suppress)) for value, label in AgencyKind.choices
         ],
-        "needs_care": _hide(records.filter(needs_care=True).count(), suppress),
+        "needs_care": hide_small(records.filter(needs_care=True).count(), suppress),
         "suppressed": suppress,
     }

@@ -28,9 +28,9 @@ from hiroba.consultations.permissions import (
     VIEW_CONSULTATION_STATISTICS,
 )
 from hiroba.consultations.staff import staff_who_record
+from hiroba.core.forms import FiscalYearForm
 from hiroba.core.htmx import redirect_after_post
 from hiroba.families.queries import households_of
-from hiroba.lib.fiscal import fiscal_year_of
 
 PAGE_SIZE = 25
 
@@ -47,24 +47,6 @@ def _form_kwargs(hub, consultation=None) -> dict:
         "staff": staff.distinct(),
         "households": households_of(hub).current(),
     }
-
-
-def _data(cleaned) -> services.ConsultationData:
-    return services.ConsultationData(
-        happened_at=cleaned["happened_at"],
-        channel=cleaned["channel"],
-        caregiver=cleaned["caregiver"],
-        outcome=cleaned["outcome"],
-        topics=list(cleaned["topics"]),
-        summary=cleaned["summary"],
-        duration_minutes=cleaned["duration_minutes"],
-        household=cleaned["card_number"],
-        expecting=cleaned["expecting"],
-        child_ages=cleaned["child_ages"],
-        needs_care=cleaned["needs_care"],
-        follow_up_on=cleaned["follow_up_on"],
-        assigned_staff=list(cleaned["assigned_staff"]),
-    )
 
 
 def _load(request, consultation_id: int):
@@ -123,7 +105,7 @@ def consultation_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             consultation = services.record_consultation(
-                hub, _data(form.cleaned_data), actor=request.user
+                hub, form.consultation_data(), actor=request.user
             )
         except ConsultationError as error:
             form.add_error(None, error.message)
@@ -170,7 +152,7 @@ def consultation_edit(request, consultation_id: int):
         try:
             services.update_consultation(
                 consultation,
-                _data(form.cleaned_data),
+                form.consultation_data(),
                 revision=form.cleaned_data["revision"] or 0,
                 actor=request.user,
             )
@@ -461,10 +443,8 @@ def agency_edit(request, agency_id: int):
 @staff_view(VIEW_CONSULTATION_STATISTICS)
 def consultation_statistics(request):
     hub = current_hub(request)
-    form = forms.StatisticsForm(request.GET or None)
-    fiscal_year = fiscal_year_of(timezone.localdate())
-    if form.is_valid() and form.cleaned_data["fiscal_year"]:
-        fiscal_year = form.cleaned_data["fiscal_year"]
+    form = FiscalYearForm(request.GET or None)
+    fiscal_year = form.chosen()
     # Exact counts for the hub's consultation team; everyone else (the ward, the city) gets
     # small cells hidden.
     suppress = not scope_for(request.user).can(RECORD_CONSULTATIONS, hub_id=hub.pk)

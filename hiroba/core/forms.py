@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hiroba.core.input_errors import as_validation_error
 from hiroba.lib import kana, text, wareki
 from hiroba.lib.errors import InputError
+from hiroba.lib.fiscal import fiscal_year_of
 
 
 class HirobaFormRenderer(TemplatesSetting):
@@ -177,6 +179,18 @@ class FiscalYearField(forms.IntegerField):
             return wareki.parse_fiscal_year(str(value))
         except InputError as error:
             raise as_validation_error(error) from error
+
+
+class FiscalYearForm(forms.Form):
+    """A page's choice of fiscal year (令和6年度, R6, 2024 …); this year's when left empty or
+    mistyped (the mistake is shown on the form)."""
+
+    fiscal_year = FiscalYearField(label=_("Fiscal year"), required=False)
+
+    def chosen(self) -> int:
+        if self.is_valid() and self.cleaned_data["fiscal_year"]:
+            return self.cleaned_data["fiscal_year"]
+        return fiscal_year_of(timezone.localdate())
 
 
 class CsvUploadField(forms.FileField):

@@ -31,6 +31,8 @@ from hiroba.portal.program_views import SeeOther
 from hiroba.portal.responses import private
 from hiroba.programs import links, queries, services
 from hiroba.programs.errors import ProgramError
+from hiroba.support import queries as support_queries
+from hiroba.support.choices import BookingStatus
 
 ACTIONS = {
     "cancel": services.cancel,
@@ -89,8 +91,20 @@ def my_page(request):
         "contact_form": ContactForm(initial={"contact_channel": household.contact_channel}),
         "has_email": bool(current_member(request).email),
         "idempotency_key": str(uuid.uuid4()),
+        **_support_bookings(household, now),
     }
     return private(render(request, "portal/my/page.html", context))
+
+
+def _support_bookings(household, now) -> dict:
+    """The family's individual consultations: waiting ones on top, the rest folded away."""
+    bookings = list(support_queries.bookings_of_household(household))
+    waiting = [b for b in bookings if b.status == BookingStatus.BOOKED and b.slot.starts_at > now]
+    waiting.reverse()  # soonest first
+    return {
+        "support_waiting": waiting,
+        "support_past": [b for b in bookings if b not in waiting],
+    }
 
 
 def _family_scope(request) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hiroba.portal import my_views, program_views, sign_in_views, views
+from hiroba.portal import my_views, program_views, sign_in_views, support_views, views
 
 app_name = "portal"
 
@@ -26,6 +26,9 @@ urlpatterns = [
         )
         for action in my_views.ACTIONS
     ),
+    # Individual consultations with the user-support specialist (issue 6)
+    path("support/", support_views.slot_list, name="support-slots"),
+    path("support/slots/<int:slot_id>/book/", support_views.book, name="support-book"),
     # My Page: the signed-in family
     path("my/", my_views.my_page, name="my-page"),
     path("my/contact/", my_views.contact, name="my-contact"),
@@ -38,6 +41,12 @@ urlpatterns = [
             name=f"my-entry-{action}",
         )
         for action in my_views.ACTIONS
+    ),
+    path("my/support/<int:booking_id>/", support_views.my_booking, name="my-support-booking"),
+    path(
+        "my/support/<int:booking_id>/cancel/",
+        support_views.my_booking_cancel,
+        name="my-support-booking-cancel",
     ),
     path("my/sign-in/", sign_in_views.sign_in_form, name="sign-in"),
     path("my/sign-in/sent/", sign_in_views.sent, name="sign-in-sent"),

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "hiroba.visits",
     "hiroba.programs",
     "hiroba.consultations",
+    "hiroba.support",
     "hiroba.portal",
 ]
 

@@ -8,6 +8,7 @@ everything of B must answer 404 to everyone in A.
 from __future__ import annotations
 
 import os
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,3 +92,30 @@ def english():
 
     with translation.override("en"):
         yield
+
+
+# Each app's demo step in the order seed_demo runs them; a test seeds the steps it checks and
+# the ones they build on (the whole demo takes seconds, most of it in visits and programs).
+DEMO_BASE = ("core.tenancy", "accounts.staff", "families.registry")
+# Consultations and user support: the visit history and programs play no part in them.
+DEMO_CONSULTATIONS = (*DEMO_BASE, "consultations.records", "support.bookings", "support.cases")
+
+
+@contextmanager
+def only_demo_steps(*names: str):
+    """Let seed_demo run only ``names`` (with their order kept) inside the block."""
+    from hiroba.core import demodata  # noqa: PLC0415
+
+    unknown = set(names) - set(demodata._STEPS)
+    if unknown:
+        raise ValueError(f"no such demo steps: {sorted(unknown)}")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(demodata, "_STEPS", {n: demodata._STEPS[n] for n in names})
+        yield
+
+
+@pytest.fixture
+def demo_steps():
+    """``demo_steps(*names)`` limits seed_demo to those steps for the rest of the test."""
+    with ExitStack() as stack:
+        yield lambda *names: stack.enter_context(only_demo_steps(*names))

@@ -22,13 +22,20 @@ from hiroba.lib.address import find_town_block
 from hiroba.lib.jpcalendar import is_public_holiday, is_year_end_closure
 from hiroba.lib.kana import kana_search_key
 from hiroba.lib.text import normalize_phone
+from hiroba.testing.plugin import DEMO_BASE
 from hiroba.visits import reports, rollup
 from hiroba.visits.demo import plan_for, scale_for_visits
 from hiroba.visits.models import COUNT_FIELDS, DailyLog, Incident, Visit, VisitMonth
 
-pytestmark = pytest.mark.django_db
 NOW = "2026-11-20T13:00:00+09:00"  # a Friday afternoon: the room is open and busy
 TODAY = date(2026, 11, 20)
+
+
+# The checks below only read, so the module seeds the whole demo once (the one full run of
+# every step in the suite) and rolls it back when the module ends; each test's own transaction
+# nests inside. xdist's worksteal mode hands each worker runs of neighbouring tests, so the
+# module normally seeds once, at most once per worker.
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
@@ -37,9 +44,16 @@ def _frozen():
         yield
 
 
+@pytest.fixture(scope="module")
+def _seeded(_frozen, django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", "--quiet-logins")
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def demo(_frozen, db):
-    call_command("seed_demo", "--quiet-logins")
+def demo(_seeded, db):
     return Hub.objects.get(parent__isnull=True)
 
 
@@ -53,6 +67,21 @@ def _rollup_snapshot():
     )  # fmt: skip
     flags = sorted(Visit.objects.values_list("pk", "is_first_of_month", "is_first_of_year"))
     return rows, flags
+
+
+def test_the_same_seed_gives_the_same_visits(_frozen, db, demo_steps):
+    """First in the module: it seeds (twice) before the module-wide demo exists."""
+    demo_steps(*DEMO_BASE, "visits.history")
+    digests = []
+    for _ in range(2):
+        with transaction.atomic():
+            call_command("seed_demo", "--seed", "11", "--quiet-logins")
+            rows = Visit.objects.order_by("pk").values_list(
+                "venue__name", "visited_on", "household__card_number", *COUNT_FIELDS
+            )
+            digests.append(hashlib.sha256(repr(list(rows)).encode()).hexdigest())
+            transaction.set_rollback(True)
+    assert digests[0] == digests[1]
 
 
 def test_families_look_real_and_resolve_to_districts(demo):
@@ -164,19 +193,6 @@ def test_visits_match_the_families_and_the_rollup_a_rebuild_gives(demo):
         adults = [m for m in people if m.kind == MemberKind.CAREGIVER]
         assert len(adults) == visit.adults
         assert sum(m.relation == Relation.FATHER for m in adults) == visit.fathers
-
-
-def test_the_same_seed_gives_the_same_visits(_frozen, db):
-    digests = []
-    for _ in range(2):
-        with transaction.atomic():
-            call_command("seed_demo", "--seed", "11", "--quiet-logins")
-            rows = Visit.objects.order_by("pk").values_list(
-                "venue__name", "visited_on", "household__card_number", *COUNT_FIELDS
-            )
-            digests.append(hashlib.sha256(repr(list(rows)).encode()).hexdigest())
-            transaction.set_rollback(True)
-    assert digests[0] == digests[1]
 
 
 def test_scale_grows_the_history_then_the_venues_then_the_density():

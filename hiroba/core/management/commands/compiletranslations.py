@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -28,7 +29,8 @@ def compile_catalog(po_path: Path) -> Path:
     with po_path.open("rb") as handle:
         catalog = read_po(handle, abort_invalid=True)
     mo_path = po_path.with_suffix(".mo")
-    tmp = mo_path.with_suffix(".mo.tmp")
+    # One temporary name per process: test workers may compile the same catalogue at once.
+    tmp = mo_path.with_name(f"{mo_path.name}.{os.getpid()}.tmp")
     with tmp.open("wb") as handle:
         write_mo(handle, catalog, use_fuzzy=False)
     tmp.replace(mo_path)  # atomic: a running server never reads half a file

@@ -1,0 +1,96 @@
+"""User-support statistics for a hub and fiscal year (domain.md §7.7 step 6, §8 row 7):
+individual consultations booked vs walk-in by month, what happened to bookings, how families
+booked, slots published and used, and the case and 地域連携 figures (``case_statistics``).
+
+Counts only, from coded columns. Outside the hub's user-support team (the ward, the city) a
+count from 1 to 4 is hidden, and so is any total that would give a hidden cell away.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+
+from django.db.models import Count, Exists, OuterRef
+from django.utils import timezone
+
+from hiroba.consultations.choices import Channel
+from hiroba.consultations.models import Consultation
+from hiroba.consultations.statistics import SMALL_CELL, hide_small
+from hiroba.lib.fiscal import fiscal_year_months
+from hiroba.support.case_statistics import case_figures, fiscal_year_span, hide_total
+from hiroba.support.choices import BookingSource, BookingStatus, CancelledBy, SlotStatus
+from hiroba.support.models import SupportBooking, SupportSlot
+
+
+def _month_of(moment: datetime) -> int:
+    return timezone.localtime(moment).month
+
+
+def _individual_by_month(hub, fiscal_year: int) -> tuple[Counter, Counter]:
+    """(booked, walk-in) individual consultations per calendar month: a record linked to a
+    booking was booked; one of the individual channel without a booking was a walk-in."""
+    linked = SupportBooking.objects.filter(consultation=OuterRef("pk"))
+    records = Consultation.objects.filter(
+        hub=hub, fiscal_year=fiscal_year, channel=Channel.INDIVIDUAL
+    ).annotate(booked=Exists(linked))
+    booked, walk_in = Counter(), Counter()
+    for happened_at, was_booked in records.values_list("happened_at", "booked"):
+        (booked if was_booked else walk_in)[_month_of(happened_at)] += 1
+    return booked, walk_in
+
+
+def _row(label: str, counter: Counter, months: list[int], suppress: bool) -> dict:
+    cells = [hide_small(counter[m], suppress) for m in months]
+    total = sum(counter[m] for m in months)
+    return {"label": label, "cells": cells, "total": hide_total(total, cells, suppress)}
+
+
+def _outcomes(bookings, suppress: bool) -> list[tuple[str, int | None]]:
+    by = Counter(
+        (status, cancelled_by)
+        for status, cancelled_by in bookings.values_list("status", "cancelled_by")
+    )
+    rows = [
+        ("attended", by[(BookingStatus.ATTENDED, "")]),
+        ("no_show", by[(BookingStatus.NO_SHOW, "")]),
+        ("cancelled_by_family", by[(BookingStatus.CANCELLED, CancelledBy.FAMILY)]),
+        ("cancelled_by_hub", by[(BookingStatus.CANCELLED, CancelledBy.HUB)]),
+        ("waiting", by[(BookingStatus.BOOKED, "")]),
+    ]
+    return [(code, hide_small(n, suppress)) for code, n in rows]
+
+
+def support_statistics(hub, fiscal_year: int, *, suppress: bool) -> dict:
+    start, end = fiscal_year_span(fiscal_year)
+    months = [month for _year, month in fiscal_year_months(fiscal_year)]
+    booked, walk_in = _individual_by_month(hub, fiscal_year)
+    rows = [
+        _row("booked", booked, months, suppress),
+        _row("walk_in", walk_in, months, suppress),
+    ]
+    bookings = SupportBooking.objects.filter(
+        slot__hub=hub, slot__starts_at__gte=start, slot__starts_at__lt=end
+    )
+    sources = Counter(dict(bookings.values_list("source").annotate(n=Count("pk"))))
+    slots = SupportSlot.objects.filter(
+        hub=hub, status=SlotStatus.OPEN, starts_at__gte=start, starts_at__lt=end
+    )
+    published = slots.count()
+    used = bookings.filter(status__in=(BookingStatus.ATTENDED, BookingStatus.NO_SHOW)).count()
+    return {
+        "months": months,
+        "individual": rows,
+        "outcomes": _outcomes(bookings, suppress),
+        "sources": [
+            (label, hide_small(sources[value], suppress)) for value, label in BookingSource.choices
+        ],
+        "slots_published": hide_small(published, suppress),
+        "slots_booked": hide_small(
+            bookings.exclude(status=BookingStatus.CANCELLED).count(), suppress
+        ),
+        "slots_held": hide_small(used, suppress),
+        "cases": case_figures([hub.pk], fiscal_year, suppress_small=suppress),
+        "suppressed": suppress,
+        "small_cell": SMALL_CELL,
+    }
