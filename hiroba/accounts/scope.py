@@ -15,7 +15,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from hiroba.accounts import rbac
-from hiroba.accounts.choices import MFA_REQUIRED_ROLES, Role
+from hiroba.accounts.choices import MFA_REQUIRED_ROLES, ROLE_LEVEL, Role, ScopeLevel
 from hiroba.accounts.models import Membership
 from hiroba.core.models import Hub
 
@@ -85,6 +85,16 @@ class AccessScope:
     def municipality_ids(self, permission: str | None = None) -> frozenset[int]:
         return self._union(self.cities_by_role, permission)
 
+    def overseen_ward_ids(self, permission: str) -> frozenset[int]:
+        """Wards the user oversees as a whole through a ward or city role with ``permission``
+        (a hub role's reach is its hub group, even where that is the ward's only one): the
+        wards whose ward-wide statistics the user may see."""
+        return self._union(
+            self.wards_by_role,
+            permission,
+            roles=[r for r in self._roles_for(permission) if ROLE_LEVEL[r] != ScopeLevel.HUB],
+        )
+
     def can(
         self,
         permission: str,
@@ -110,8 +120,11 @@ class AccessScope:
         allowed = rbac.roles_with(permission)
         return [role for role in self.held if role in allowed]
 
-    def _union(self, by_role: dict[Role, set[int]], permission: str | None) -> frozenset[int]:
-        return frozenset().union(*(by_role[role] for role in self._roles_for(permission)))
+    def _union(
+        self, by_role: dict[Role, set[int]], permission: str | None, *, roles=None
+    ) -> frozenset[int]:
+        chosen = self._roles_for(permission) if roles is None else roles
+        return frozenset().union(*(by_role[role] for role in chosen))
 
 
 def scope_for(user: Any) -> AccessScope:

@@ -1,5 +1,6 @@
-"""Consultation statistics for a hub and fiscal year (domain.md §7.2 step 5, §8): counts by
-month and channel, by topic, by the children's age, by outcome, and referrals by agency kind.
+"""Consultation statistics for a hub or a whole ward and a fiscal year (domain.md §7.2 step 5,
+§8): counts by month and channel, by topic, by the children's age (and the share about children
+aged 0–2), by outcome, referrals by agency kind and by status, and follow-ups done on time.
 
 Counts come from coded columns only (never the encrypted text). People outside the hub's
 consultation team (ward officials, the city) get small counts suppressed: a cell from 1 to
@@ -10,16 +11,26 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db.models import Count
 from django.db.models.functions import ExtractMonth
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from hiroba.consultations.choices import AgencyKind, Channel, Outcome
+from hiroba.consultations.areas import SMALL_CELL, Area
+from hiroba.consultations.choices import AgencyKind, Channel, Outcome, ReferralStatus
 from hiroba.consultations.models import Consultation, ConsultationTopic, Referral
 from hiroba.lib.fiscal import fiscal_year_months
 
-SMALL_CELL = 5
 AGE_BANDS = ("pregnant", "0", "1", "2", "3+", "none")
+UNDER_THREE = ("0", "1", "2")
+FOLLOW_UPS = (
+    ("on_time", _("Done by the date set")),
+    ("late", _("Done after the date set")),
+    ("overdue", _("Open past the date set")),
+    ("not_due", _("Open, not yet due")),
+)
 
 
 @dataclass
@@ -41,8 +52,32 @@ def _age_band(ages: list[int], expecting: bool) -> str:
     return "3+" if years >= 3 else str(years)
 
 
-def consultation_statistics(hub, fiscal_year: int, *, suppress: bool) -> dict:
-    records = Consultation.objects.filter(hub=hub, fiscal_year=fiscal_year)
+def _share(part: int | None, whole: int | None) -> float | None:
+    """A percentage, or None when there is nothing to divide or a part of it is hidden."""
+    if part is None or not whole:
+        return None
+    return round(100 * part / whole, 1)
+
+
+def _follow_ups(records, today: date, suppress: bool) -> list[tuple[str, int | None]]:
+    """Follow-ups the year's records set: done by their date, done later, still open past
+    their date, and open but not yet due."""
+    counts = Counter()
+    for due, done_at in records.filter(follow_up_on__isnull=False).values_list(
+        "follow_up_on", "follow_up_done_at"
+    ):
+        if done_at is not None:
+            counts["on_time" if timezone.localdate(done_at) <= due else "late"] += 1
+        else:
+            counts["overdue" if due < today else "not_due"] += 1
+    return [(label, hide_small(counts[key], suppress)) for key, label in FOLLOW_UPS]
+
+
+def consultation_statistics(
+    area: Area, fiscal_year: int, *, suppress: bool, today: date | None = None
+) -> dict:
+    today = today or timezone.localdate()
+    records = Consultation.objects.filter(hub_id__in=area.hub_ids, fiscal_year=fiscal_year)
     months = [month for _year, month in fiscal_year_months(fiscal_year)]
     by_month = Counter(
         {
@@ -60,19 +95,15 @@ def consultation_statistics(hub, fiscal_year: int, *, suppress: bool) -> dict:
     topic_counts = Counter(
         dict(records.values_list("topics").annotate(n=Count("pk")).values_list("topics", "n"))
     )
-    topics = ConsultationTopic.objects.filter(municipality_id=hub.ward.municipality_id)
+    topics = ConsultationTopic.objects.filter(municipality_id=area.municipality_id)
     ages = Counter(
         _age_band(child_ages, expecting)
         for child_ages, expecting in records.values_list("child_ages", "expecting")
     )
     outcomes = Counter(dict(records.values_list("outcome").annotate(n=Count("pk"))))
-    referrals = Counter(
-        dict(
-            Referral.objects.filter(consultation__in=records)
-            .values_list("agency__kind")
-            .annotate(n=Count("pk"))
-        )
-    )
+    referred = Referral.objects.filter(consultation__in=records)
+    referrals = Counter(dict(referred.values_list("agency__kind").annotate(n=Count("pk"))))
+    referral_status = Counter(dict(referred.values_list("status").annotate(n=Count("pk"))))
     total = records.count()
     by_age = [(band, hide_small(ages[band], suppress)) for band in AGE_BANDS]
     by_outcome = [
@@ -85,8 +116,13 @@ def consultation_statistics(hub, fiscal_year: int, *, suppress: bool) -> dict:
         for i, v in enumerate(monthly_totals)
     ]
     parts = [*month_totals, *(v for _b, v in by_age), *(v for _o, v in by_outcome)]
+    shown_total = None if suppress and None in parts else hide_small(total, suppress)
+    young = [value for band, value in by_age if band in UNDER_THREE]
     return {
-        "total": None if suppress and None in parts else hide_small(total, suppress),
+        "area": area,
+        "fiscal_year": fiscal_year,
+        "total": shown_total,
+        "under_three_share": _share(None if None in young else sum(young), shown_total),
         "months": months,
         "by_month": Table(channel_rows, months, month_totals),
         "by_topic": [
@@ -99,6 +135,11 @@ def consultation_statistics(hub, fiscal_year: int, *, suppress: bool) -> dict:
         "referrals": [
             (label, hide_small(referrals[value], suppress)) for value, label in AgencyKind.choices
         ],
+        "referral_status": [
+            (label, hide_small(referral_status[value], suppress))
+            for value, label in ReferralStatus.choices
+        ],
+        "follow_ups": _follow_ups(records, today, suppress),
         "needs_care": hide_small(records.filter(needs_care=True).count(), suppress),
         "suppressed": suppress,
     }

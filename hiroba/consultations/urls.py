@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hiroba.consultations import views
+from hiroba.consultations import statistics_views, views
 
 app_name = "consultations"
 
@@ -20,7 +20,8 @@ urlpatterns = [
         views.opening_acknowledge,
         name="opening-acknowledge",
     ),
-    path("statistics/", views.consultation_statistics, name="statistics"),
+    path("statistics/", statistics_views.consultation_statistics, name="statistics"),
+    path("statistics/export/", statistics_views.statistics_download, name="statistics-export"),
     path("agencies/", views.agency_list, name="agency-list"),
     path("agencies/new/", views.agency_create, name="agency-create"),
     path("agencies/<int:agency_id>/", views.agency_edit, name="agency-edit"),

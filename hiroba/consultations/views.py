@@ -17,18 +17,15 @@ from django.views.decorators.http import require_POST
 
 from hiroba.accounts.context import current_hub
 from hiroba.accounts.permissions import CHECK_OBJECT, staff_view
-from hiroba.accounts.scope import scope_for
-from hiroba.consultations import access, forms, queries, services, statistics
+from hiroba.consultations import access, forms, queries, services
 from hiroba.consultations.errors import ConsultationError
 from hiroba.consultations.permissions import (
     BREAK_GLASS,
     MANAGE_AGENCIES,
     RECORD_CONSULTATIONS,
     REVIEW_ACCESS,
-    VIEW_CONSULTATION_STATISTICS,
 )
 from hiroba.consultations.staff import staff_who_record
-from hiroba.core.forms import FiscalYearForm
 from hiroba.core.htmx import redirect_after_post
 from hiroba.families.queries import households_of
 
@@ -436,26 +433,4 @@ def agency_edit(request, agency_id: int):
         return redirect_after_post(request, reverse("consultations:agency-list"))
     return render(
         request, "consultations/agency_form.html", {"form": form, "hub": hub, "agency": agency}
-    )
-
-
-# -- statistics ---------------------------------------------------------------------------------
-@staff_view(VIEW_CONSULTATION_STATISTICS)
-def consultation_statistics(request):
-    hub = current_hub(request)
-    form = FiscalYearForm(request.GET or None)
-    fiscal_year = form.chosen()
-    # Exact counts for the hub's consultation team; everyone else (the ward, the city) gets
-    # small cells hidden.
-    suppress = not scope_for(request.user).can(RECORD_CONSULTATIONS, hub_id=hub.pk)
-    return render(
-        request,
-        "consultations/statistics.html",
-        {
-            "hub": hub,
-            "form": form,
-            "fiscal_year": fiscal_year,
-            "stats": statistics.consultation_statistics(hub, fiscal_year, suppress=suppress),
-            "small_cell": statistics.SMALL_CELL,
-        },
     )

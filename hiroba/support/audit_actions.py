@@ -11,6 +11,7 @@ register_actions(
         "support.booking.attended": _("Support booking held and recorded"),
         "support.booking.no_show": _("Support booking marked as not come"),
         "support.supportbooking.viewed": _("Support booking message read"),
+        "support.statistics.exported": _("User-support statistics exported"),
     }
 )
 

@@ -1,6 +1,7 @@
-"""User-support statistics for a hub and fiscal year (domain.md §7.7 step 6, §8 row 7):
-individual consultations booked vs walk-in by month, what happened to bookings, how families
-booked, slots published and used, and the case and 地域連携 figures (``case_statistics``).
+"""User-support statistics for a hub or a whole ward and a fiscal year (domain.md §7.7 step 6,
+§8 row 7): individual consultations booked vs walk-in by month, what happened to bookings, how
+families booked, slots published and used, and the case and 地域連携 figures
+(``case_statistics``).
 
 Counts only, from coded columns. Outside the hub's user-support team (the ward, the city) a
 count from 1 to 4 is hidden, and so is any total that would give a hidden cell away.
@@ -14,6 +15,7 @@ from datetime import datetime
 from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
+from hiroba.consultations.areas import Area
 from hiroba.consultations.choices import Channel
 from hiroba.consultations.models import Consultation
 from hiroba.consultations.statistics import SMALL_CELL, hide_small
@@ -27,12 +29,12 @@ def _month_of(moment: datetime) -> int:
     return timezone.localtime(moment).month
 
 
-def _individual_by_month(hub, fiscal_year: int) -> tuple[Counter, Counter]:
+def _individual_by_month(hub_ids, fiscal_year: int) -> tuple[Counter, Counter]:
     """(booked, walk-in) individual consultations per calendar month: a record linked to a
     booking was booked; one of the individual channel without a booking was a walk-in."""
     linked = SupportBooking.objects.filter(consultation=OuterRef("pk"))
     records = Consultation.objects.filter(
-        hub=hub, fiscal_year=fiscal_year, channel=Channel.INDIVIDUAL
+        hub_id__in=hub_ids, fiscal_year=fiscal_year, channel=Channel.INDIVIDUAL
     ).annotate(booked=Exists(linked))
     booked, walk_in = Counter(), Counter()
     for happened_at, was_booked in records.values_list("happened_at", "booked"):
@@ -61,24 +63,26 @@ def _outcomes(bookings, suppress: bool) -> list[tuple[str, int | None]]:
     return [(code, hide_small(n, suppress)) for code, n in rows]
 
 
-def support_statistics(hub, fiscal_year: int, *, suppress: bool) -> dict:
+def support_statistics(area: Area, fiscal_year: int, *, suppress: bool) -> dict:
     start, end = fiscal_year_span(fiscal_year)
     months = [month for _year, month in fiscal_year_months(fiscal_year)]
-    booked, walk_in = _individual_by_month(hub, fiscal_year)
+    booked, walk_in = _individual_by_month(area.hub_ids, fiscal_year)
     rows = [
         _row("booked", booked, months, suppress),
         _row("walk_in", walk_in, months, suppress),
     ]
     bookings = SupportBooking.objects.filter(
-        slot__hub=hub, slot__starts_at__gte=start, slot__starts_at__lt=end
+        slot__hub_id__in=area.hub_ids, slot__starts_at__gte=start, slot__starts_at__lt=end
     )
     sources = Counter(dict(bookings.values_list("source").annotate(n=Count("pk"))))
     slots = SupportSlot.objects.filter(
-        hub=hub, status=SlotStatus.OPEN, starts_at__gte=start, starts_at__lt=end
+        hub_id__in=area.hub_ids, status=SlotStatus.OPEN, starts_at__gte=start, starts_at__lt=end
     )
     published = slots.count()
     used = bookings.filter(status__in=(BookingStatus.ATTENDED, BookingStatus.NO_SHOW)).count()
     return {
+        "area": area,
+        "fiscal_year": fiscal_year,
         "months": months,
         "individual": rows,
         "outcomes": _outcomes(bookings, suppress),
@@ -90,7 +94,7 @@ def support_statistics(hub, fiscal_year: int, *, suppress: bool) -> dict:
             bookings.exclude(status=BookingStatus.CANCELLED).count(), suppress
         ),
         "slots_held": hide_small(used, suppress),
-        "cases": case_figures([hub.pk], fiscal_year, suppress_small=suppress),
+        "cases": case_figures(area.hub_ids, fiscal_year, suppress_small=suppress),
         "suppressed": suppress,
         "small_cell": SMALL_CELL,
     }

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from hiroba.support import views
+from hiroba.support import statistics_views, views
 
 app_name = "support"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("bookings/<int:booking_id>/cancel/", views.booking_cancel, name="booking-cancel"),
     path("bookings/<int:booking_id>/no-show/", views.booking_no_show, name="booking-no-show"),
     path("bookings/<int:booking_id>/record/", views.booking_record, name="booking-record"),
-    path("statistics/", views.support_statistics, name="statistics"),
+    path("statistics/", statistics_views.support_statistics, name="statistics"),
+    path("statistics/export/", statistics_views.statistics_download, name="statistics-export"),
     path("", include("hiroba.support.case_urls")),
 ]

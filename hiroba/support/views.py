@@ -26,16 +26,14 @@ from hiroba.consultations.errors import ConsultationError
 from hiroba.consultations.permissions import RECORD_CONSULTATIONS
 from hiroba.consultations.queries import topics_for
 from hiroba.consultations.staff import staff_who_record
-from hiroba.core.forms import FiscalYearForm
 from hiroba.core.htmx import redirect_after_post
 from hiroba.families.queries import households_of
-from hiroba.support import access, forms, queries, services, statistics
+from hiroba.support import access, forms, queries, services
 from hiroba.support.choices import BookingSource, BookingStatus, CancelledBy
 from hiroba.support.errors import SupportError
 from hiroba.support.permissions import (
     BOOK_ON_BEHALF,
     MANAGE_SLOTS,
-    VIEW_SUPPORT_STATISTICS,
 )
 
 
@@ -299,24 +297,4 @@ def booking_record(request, booking_id: int):
         request,
         "support/booking_record.html",
         {"form": form, "hub": hub, "booking": booking, "may_read": may_read},
-    )
-
-
-# -- statistics ----------------------------------------------------------------------------------
-@staff_view(VIEW_SUPPORT_STATISTICS)
-def support_statistics(request):
-    hub = current_hub(request)
-    form = FiscalYearForm(request.GET or None)
-    fiscal_year = form.chosen()
-    # Exact counts for the hub's user-support team; the ward and the city get small cells hidden.
-    suppress = not scope_for(request.user).can(MANAGE_SLOTS, hub_id=hub.pk)
-    return render(
-        request,
-        "support/statistics.html",
-        {
-            "hub": hub,
-            "form": form,
-            "fiscal_year": fiscal_year,
-            "stats": statistics.support_statistics(hub, fiscal_year, suppress=suppress),
-        },
     )

@@ -22,8 +22,6 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hiroba.accounts import rbac
-from hiroba.accounts.choices import ROLE_LEVEL, ScopeLevel
 from hiroba.accounts.context import current_hub
 from hiroba.accounts.permissions import staff_view
 from hiroba.accounts.scope import scope_for
@@ -104,22 +102,10 @@ class FiscalYearForm(_AreaForm):
 
 
 # -- what the report covers ----------------------------------------------------------------------
-def _statistics_wards(user) -> set[int]:
-    """Wards the user oversees as a whole: through a ward or city role allowed to see
-    statistics (a hub role's reach is its hub group, even if that is the ward's only one)."""
-    scope = scope_for(user)
-    allowed = rbac.roles_with(VIEW_STATISTICS)
-    ward_ids: set[int] = set()
-    for role in scope.roles:
-        if role in allowed and ROLE_LEVEL[role] != ScopeLevel.HUB:
-            ward_ids |= scope.wards_by_role[role]
-    return ward_ids
-
-
 def _area(request, hub):
     """(scope, wards the user may choose). An unknown or foreign ward is 404, a ward within
     reach but without a ward-level role is 403."""
-    ward_ids = _statistics_wards(request.user)
+    ward_ids = scope_for(request.user).overseen_ward_ids(VIEW_STATISTICS)
     wards = reports.wards_with_ids(ward_ids) if ward_ids else []
     raw = request.GET.get("ward", "").strip()
     if not raw:

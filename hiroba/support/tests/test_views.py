@@ -19,7 +19,7 @@ from hiroba.core.tests.factories import VenueFactory
 from hiroba.support import services
 from hiroba.support.choices import BookingSource, BookingStatus
 from hiroba.support.models import SupportBooking, SupportSlot
-from hiroba.support.tests.factories import SECRET, a_family, book, slot
+from hiroba.support.tests.factories import SECRET, a_family, book, slot, slots
 from hiroba.support.tests.test_services import _consultation_data
 
 pytestmark = pytest.mark.django_db
@@ -213,3 +213,42 @@ def test_statistics_count_booked_and_walk_in_and_hide_small_cells_from_the_ward(
     booked = next(r for r in stats["individual"] if r["label"] == "booked")
     assert booked["cells"][7] is None  # November: 1, hidden
     assert booked["total"] is None
+
+
+def _slots_at(world, hub, count, hour=10):
+    """``count`` slots on the days after next Tuesday, at ``hour`` (one specialist: the hours
+    of two hubs must differ)."""
+    specialist = world.a.person(Role.USER_SUPPORT)
+    for index in range(count):
+        slots(hub, date(2026, 11, 24 + index), time(hour, 0), specialist=specialist)
+
+
+def test_the_ward_view_and_download_count_every_hub_of_the_ward(client, world):
+    _slots_at(world, world.a.hub, 3)
+    _slots_at(world, world.a.satellite, 3, hour=14)
+    official = _as(client, world, Role.WARD_OFFICIAL)
+    page = official.get(reverse("support:statistics"), {"ward": world.a.ward.pk})
+    assert page.context["stats"]["slots_published"] == 6  # 3 + 3 across the ward
+    assert page.context["area"].whole_ward
+    response = official.get(
+        reverse("support:statistics-export"), {"ward": world.a.ward.pk, "format": "csv"}
+    )
+    text = response.content.decode("utf-8-sig")
+    assert "hiroba-user-support-2026.csv" in response["Content-Disposition"]
+    assert "Slots published,6" in text.splitlines()
+    assert "Slots booked,0" in text.splitlines()
+    assert SECRET not in text
+    entry = AuditLog.objects.get(action="support.statistics.exported")
+    assert entry.hub_id is None and entry.ward_id == world.a.ward.pk
+    assert entry.payload["small_cells_hidden"] is True
+
+
+def test_a_hub_role_gets_no_ward_view_and_the_team_gets_exact_files(client, world):
+    _slots_at(world, world.a.hub, 2)
+    team = _as(client, world, Role.USER_SUPPORT)
+    url = reverse("support:statistics")
+    assert team.get(url, {"ward": world.a.ward.pk}).status_code == 403
+    assert team.get(url, {"ward": world.b.ward.pk}).status_code == 404
+    response = team.get(reverse("support:statistics-export"), {"format": "csv"})
+    assert "Slots published,2" in response.content.decode("utf-8-sig").splitlines()
+    assert team.get(reverse("support:statistics-export"), {"format": "ods"}).status_code == 400

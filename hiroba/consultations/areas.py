@@ -1,0 +1,161 @@
+"""What a statistics page counts: the current hub, or with ``?ward=<id>`` every hub of a ward,
+for ward officials and city administrators (whose role is held at the ward or the city).
+
+Consultations and user support share this: only the hub's own team sees exact counts; anyone
+else, and every ward-wide view, gets small cells hidden (``statistics.hide_small``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from hiroba.accounts.context import current_hub
+from hiroba.accounts.permissions import staff_view
+from hiroba.accounts.scope import scope_for
+from hiroba.core import audit
+from hiroba.core.forms import FiscalYearForm
+from hiroba.core.models import Hub, Ward
+from hiroba.core.tables import CONTENT_TYPES
+
+# Outside the hub's own team, a count from 1 to SMALL_CELL - 1 is hidden ("<5").
+SMALL_CELL = 5
+
+
+@dataclass(frozen=True)
+class Area:
+    """What the statistics count: one hub, or every hub of a ward (``ward`` set)."""
+
+    label: str
+    hub_ids: frozenset[int]
+    municipality_id: int
+    ward: Ward | None = None
+
+    @classmethod
+    def of_hub(cls, hub: Hub) -> Area:
+        return cls(hub.name, frozenset({hub.pk}), hub.ward.municipality_id)
+
+    @classmethod
+    def of_ward(cls, ward: Ward) -> Area:
+        hub_ids = frozenset(Hub.objects.filter(ward=ward).values_list("pk", flat=True))
+        return cls(ward.name, hub_ids, ward.municipality_id, ward)
+
+    @property
+    def whole_ward(self) -> bool:
+        return self.ward is not None
+
+
+def _wards(user, permission: str) -> list[Ward]:
+    ward_ids = scope_for(user).overseen_ward_ids(permission)
+    return list(Ward.objects.filter(pk__in=ward_ids).order_by("code", "pk")) if ward_ids else []
+
+
+def statistics_area(
+    request, hub: Hub, *, permission: str, exact_permission: str
+) -> tuple[Area, bool, list[Ward]]:
+    """(area, suppress small cells, wards the user may choose). Exact counts only at the hub,
+    for holders of ``exact_permission`` there. An unknown ward is 404; a ward within reach but
+    not overseen as a whole (through a hub role) is 403."""
+    wards = _wards(request.user, permission)
+    raw = request.GET.get("ward", "").strip()
+    if not raw:
+        exact = scope_for(request.user).can(exact_permission, hub_id=hub.pk)
+        return Area.of_hub(hub), not exact, wards
+    if not raw.isdigit():
+        raise Http404
+    ward = next((w for w in wards if w.pk == int(raw)), None)
+    if ward is not None:
+        return Area.of_ward(ward), True, wards
+    if int(raw) in scope_for(request.user).ward_ids():
+        raise PermissionDenied
+    raise Http404
+
+
+def download_links(url_name: str, area: Area, fiscal_year: int) -> list[tuple[str, str]]:
+    base = reverse(url_name)
+    ward = {"ward": area.ward.pk} if area.whole_ward else {}
+    return [
+        (label, f"{base}?{urlencode({'fiscal_year': fiscal_year, **ward, 'format': fmt})}")
+        for fmt, label in (("xlsx", _("Excel (XLSX)")), ("csv", _("CSV")))
+    ]
+
+
+@dataclass(frozen=True)
+class StatisticsViews:
+    """A statistics page and its downloads, as consultations and user support both have them.
+    ``compute(area, fiscal_year, suppress=…)`` gives the statistics; ``exporter`` (a
+    ``statistics_export`` module) writes them as XLSX or CSV; ``action`` is the audit action of
+    a download, filed under the hub, or the ward for a ward-wide file, so the ward finds its own
+    downloads. ``views()`` gives the (page, download) view functions for the app's urls."""
+
+    permission: str
+    exact_permission: str
+    template: str
+    download_url: str
+    compute: Callable
+    exporter: Any
+    action: str
+
+    def views(self) -> tuple[Callable, Callable]:
+        return staff_view(self.permission)(self.page), staff_view(self.permission)(self.download)
+
+    def _area(self, request) -> tuple[Hub, Area, bool, list[Ward]]:
+        hub = current_hub(request)
+        area, suppress, wards = statistics_area(
+            request, hub, permission=self.permission, exact_permission=self.exact_permission
+        )
+        return hub, area, suppress, wards
+
+    def page(self, request):
+        hub, area, suppress, wards = self._area(request)
+        form = FiscalYearForm(request.GET or None)
+        fiscal_year = form.chosen()
+        return render(
+            request,
+            self.template,
+            {
+                "hub": hub,
+                "form": form,
+                "fiscal_year": fiscal_year,
+                "stats": self.compute(area, fiscal_year, suppress=suppress),
+                "small_cell": SMALL_CELL,
+                "wards": wards,
+                "area": area,
+                "hub_link": f"?{urlencode({'fiscal_year': fiscal_year})}",
+                "exports": download_links(self.download_url, area, fiscal_year),
+            },
+        )
+
+    def download(self, request):
+        """``?fiscal_year=2026&format=csv`` (or xlsx), with ``&ward=<id>`` for a whole ward; a
+        format or year the page would not offer is a bad request."""
+        hub, area, suppress, _wards = self._area(request)
+        fmt = request.GET.get("format")
+        form = FiscalYearForm(request.GET)
+        if fmt not in CONTENT_TYPES or not form.is_valid():
+            return HttpResponseBadRequest(_("Unknown format or fiscal year."))
+        fiscal_year = form.chosen()
+        stats = self.compute(area, fiscal_year, suppress=suppress)
+        response = HttpResponse(self.exporter.export(stats, fmt), content_type=CONTENT_TYPES[fmt])
+        response["Content-Disposition"] = self.exporter.content_disposition(stats, fmt)
+        audit.record(
+            self.action,
+            actor=request.user,
+            hub=None if area.whole_ward else hub,
+            ward=area.ward or hub.ward,
+            payload={
+                "fiscal_year": fiscal_year,
+                "format": fmt,
+                "ward": area.ward.pk if area.whole_ward else None,
+                "small_cells_hidden": suppress,
+            },
+        )
+        return response
