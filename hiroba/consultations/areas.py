@@ -8,7 +8,7 @@ else, and every ward-wide view, gets small cells hidden (``statistics.hide_small
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass, replace
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -69,14 +69,57 @@ def statistics_area(
     if not raw:
         exact = scope_for(request.user).can(exact_permission, hub_id=hub.pk)
         return Area.of_hub(hub), not exact, wards
-    if not raw.isdigit():
-        raise Http404
-    ward = next((w for w in wards if w.pk == int(raw)), None)
+    try:
+        ward_id = int(raw)
+    except ValueError as error:  # "中央区", "²": no such ward
+        raise Http404 from error
+    ward = next((w for w in wards if w.pk == ward_id), None)
     if ward is not None:
         return Area.of_ward(ward), True, wards
-    if int(raw) in scope_for(request.user).ward_ids():
+    if ward_id in scope_for(request.user).ward_ids():
         raise PermissionDenied
     raise Http404
+
+
+def _masked(whole, parts: list):
+    """``whole`` with every count hidden (None) where a part hides its count. Counts are
+    ints and floats at the same place in the same shape; lists of (label, …) pairs are matched
+    by label (a part without the label counted nothing there)."""
+    if isinstance(whole, int | float) and not isinstance(whole, bool):
+        return None if any(part is None for part in parts) else whole
+    for kind, masker in ((dict, _masked_dict), (list, _masked_list), (tuple, _masked_tuple)):
+        if isinstance(whole, kind):
+            return masker(whole, parts)
+    if is_dataclass(whole) and not isinstance(whole, type | Area):
+        values = {f.name: [getattr(p, f.name) for p in parts] for f in fields(whole)}
+        return replace(whole, **{n: _masked(getattr(whole, n), v) for n, v in values.items()})
+    return whole
+
+
+def _masked_dict(whole: dict, parts: list) -> dict:
+    return {key: _masked(value, [p.get(key, 0) for p in parts]) for key, value in whole.items()}
+
+
+def _masked_list(whole: list, parts: list) -> list:
+    if whole and isinstance(whole[0], tuple) and any(len(p) != len(whole) for p in parts):
+        by_label = [{str(item[0]): item for item in p} for p in parts]
+        return [_masked(item, [b.get(str(item[0]), 0) for b in by_label]) for item in whole]
+    return [_masked(item, [p[i] for p in parts]) for i, item in enumerate(whole)]
+
+
+def _masked_tuple(whole: tuple, parts: list) -> tuple:
+    items = [_masked(item, [p[i] if p else 0 for p in parts]) for i, item in enumerate(whole)]
+    return type(whole)(*items) if hasattr(whole, "_fields") else tuple(items)
+
+
+def ward_statistics(compute: Callable, area: Area, fiscal_year: int) -> dict:
+    """A ward's statistics with small cells hidden, and also every cell that some hub of the
+    ward hides: otherwise the ward's count minus the other hubs' shown counts would give that
+    hub's hidden count away to whoever sees both pages."""
+    whole = compute(area, fiscal_year, suppress=True)
+    hubs = Hub.objects.filter(pk__in=area.hub_ids).select_related("ward")
+    parts = [compute(Area.of_hub(hub), fiscal_year, suppress=True) for hub in hubs]
+    return _masked(whole, parts) if len(parts) > 1 else whole
 
 
 def download_links(url_name: str, area: Area, fiscal_year: int) -> list[tuple[str, str]]:
@@ -114,6 +157,11 @@ class StatisticsViews:
         )
         return hub, area, suppress, wards
 
+    def _statistics(self, area: Area, fiscal_year: int, suppress: bool) -> dict:
+        if area.whole_ward:
+            return ward_statistics(self.compute, area, fiscal_year)
+        return self.compute(area, fiscal_year, suppress=suppress)
+
     def page(self, request):
         hub, area, suppress, wards = self._area(request)
         form = FiscalYearForm(request.GET or None)
@@ -125,7 +173,7 @@ class StatisticsViews:
                 "hub": hub,
                 "form": form,
                 "fiscal_year": fiscal_year,
-                "stats": self.compute(area, fiscal_year, suppress=suppress),
+                "stats": self._statistics(area, fiscal_year, suppress),
                 "small_cell": SMALL_CELL,
                 "wards": wards,
                 "area": area,
@@ -143,7 +191,7 @@ class StatisticsViews:
         if fmt not in CONTENT_TYPES or not form.is_valid():
             return HttpResponseBadRequest(_("Unknown format or fiscal year."))
         fiscal_year = form.chosen()
-        stats = self.compute(area, fiscal_year, suppress=suppress)
+        stats = self._statistics(area, fiscal_year, suppress)
         response = HttpResponse(self.exporter.export(stats, fmt), content_type=CONTENT_TYPES[fmt])
         response["Content-Disposition"] = self.exporter.content_disposition(stats, fmt)
         audit.record(

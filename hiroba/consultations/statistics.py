@@ -45,6 +45,24 @@ def hide_small(value: int, suppress: bool) -> int | None:
     return None if suppress and 0 < value < SMALL_CELL else value
 
 
+def hide_breakdown(values: list[int], suppress: bool) -> list[int | None]:
+    """One breakdown of a count that can be known (a total shown elsewhere, another table of
+    the same records): small cells hidden, and when only one is, the smallest other non-zero
+    cell too, so that the hidden one cannot be found by subtraction."""
+    cells = [hide_small(value, suppress) for value in values]
+    if cells.count(None) == 1:
+        shown = [(v, i) for i, (v, c) in enumerate(zip(values, cells, strict=True)) if c and v]
+        if shown:
+            cells[min(shown)[1]] = None
+    return cells
+
+
+def labelled(pairs: list[tuple[object, int]], suppress: bool) -> list[tuple[object, int | None]]:
+    """(label, count) pairs of one breakdown with ``hide_breakdown`` applied."""
+    cells = hide_breakdown([count for _label, count in pairs], suppress)
+    return [(label, cell) for (label, _count), cell in zip(pairs, cells, strict=True)]
+
+
 def _age_band(ages: list[int], expecting: bool) -> str:
     if not ages:
         return "pregnant" if expecting else "none"
@@ -70,7 +88,7 @@ def _follow_ups(records, today: date, suppress: bool) -> list[tuple[str, int | N
             counts["on_time" if timezone.localdate(done_at) <= due else "late"] += 1
         else:
             counts["overdue" if due < today else "not_due"] += 1
-    return [(label, hide_small(counts[key], suppress)) for key, label in FOLLOW_UPS]
+    return labelled([(label, counts[key]) for key, label in FOLLOW_UPS], suppress)
 
 
 def consultation_statistics(
@@ -87,9 +105,11 @@ def consultation_statistics(
             .annotate(n=Count("pk"))
         }
     )
+    # Each month is a breakdown by channel (its total can be known from other tables).
+    columns = [hide_breakdown([by_month[(m, c)] for c in Channel.values], suppress) for m in months]
     channel_rows = [
-        (label, [hide_small(by_month[(m, value)], suppress) for m in months])
-        for value, label in Channel.choices
+        (label, [column[row] for column in columns])
+        for row, (_value, label) in enumerate(Channel.choices)
     ]
     monthly_totals = [sum(by_month[(m, c)] for c in Channel.values) for m in months]
     topic_counts = Counter(
@@ -105,10 +125,8 @@ def consultation_statistics(
     referrals = Counter(dict(referred.values_list("agency__kind").annotate(n=Count("pk"))))
     referral_status = Counter(dict(referred.values_list("status").annotate(n=Count("pk"))))
     total = records.count()
-    by_age = [(band, hide_small(ages[band], suppress)) for band in AGE_BANDS]
-    by_outcome = [
-        (label, hide_small(outcomes[value], suppress)) for value, label in Outcome.choices
-    ]
+    by_age = labelled([(band, ages[band]) for band in AGE_BANDS], suppress)
+    by_outcome = labelled([(label, outcomes[value]) for value, label in Outcome.choices], suppress)
     # A total next to one hidden cell would give the hidden count away by subtraction, so a
     # total is hidden too when any part of it is (and the year's total when any month's is).
     month_totals = [
@@ -132,13 +150,13 @@ def consultation_statistics(
         ],
         "by_age": by_age,
         "by_outcome": by_outcome,
-        "referrals": [
-            (label, hide_small(referrals[value], suppress)) for value, label in AgencyKind.choices
-        ],
-        "referral_status": [
-            (label, hide_small(referral_status[value], suppress))
-            for value, label in ReferralStatus.choices
-        ],
+        # Both tables count the same referrals: each hides at least two cells or none.
+        "referrals": labelled(
+            [(label, referrals[value]) for value, label in AgencyKind.choices], suppress
+        ),
+        "referral_status": labelled(
+            [(label, referral_status[value]) for value, label in ReferralStatus.choices], suppress
+        ),
         "follow_ups": _follow_ups(records, today, suppress),
         "needs_care": hide_small(records.filter(needs_care=True).count(), suppress),
         "suppressed": suppress,

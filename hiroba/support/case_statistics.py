@@ -18,7 +18,7 @@ from typing import NamedTuple
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from hiroba.consultations.statistics import SMALL_CELL, hide_small
+from hiroba.consultations.statistics import SMALL_CELL, hide_breakdown, hide_small
 from hiroba.lib.fiscal import fiscal_year_bounds
 from hiroba.support.choices import (
     ActivityKind,
@@ -59,7 +59,12 @@ def fiscal_year_span(fiscal_year: int) -> tuple[datetime, datetime]:
 
 
 def _rows(counts: Counter, choices, suppress: bool) -> list[Row]:
-    return [Row(value, str(label), hide_small(counts[value], suppress)) for value, label in choices]
+    """One breakdown (closure reasons, service kinds, linkage states): its total can be known,
+    so at least two cells are hidden or none (``hide_breakdown``)."""
+    cells = hide_breakdown([counts[value] for value, _label in choices], suppress)
+    return [
+        Row(value, str(label), cell) for (value, label), cell in zip(choices, cells, strict=True)
+    ]
 
 
 def _case_figures(hub_ids, fiscal_year: int, suppress: bool) -> dict:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from hiroba.consultations.areas import Area
 from hiroba.consultations.choices import Channel
 from hiroba.consultations.models import Consultation
-from hiroba.consultations.statistics import SMALL_CELL, hide_small
+from hiroba.consultations.statistics import SMALL_CELL, hide_breakdown, hide_small, labelled
 from hiroba.lib.fiscal import fiscal_year_months
 from hiroba.support.case_statistics import case_figures, fiscal_year_span, hide_total
 from hiroba.support.choices import BookingSource, BookingStatus, CancelledBy, SlotStatus
@@ -42,10 +42,16 @@ def _individual_by_month(hub_ids, fiscal_year: int) -> tuple[Counter, Counter]:
     return booked, walk_in
 
 
-def _row(label: str, counter: Counter, months: list[int], suppress: bool) -> dict:
-    cells = [hide_small(counter[m], suppress) for m in months]
-    total = sum(counter[m] for m in months)
-    return {"label": label, "cells": cells, "total": hide_total(total, cells, suppress)}
+def _individual_rows(booked: Counter, walk_in: Counter, months: list[int], suppress) -> list:
+    """Booked and walk-in per month. The consultation statistics show the month's individual
+    consultations (booked + walk-in), so each month hides both cells or neither."""
+    columns = [hide_breakdown([booked[m], walk_in[m]], suppress) for m in months]
+    rows = []
+    for index, (label, counter) in enumerate((("booked", booked), ("walk_in", walk_in))):
+        cells = [column[index] for column in columns]
+        total = sum(counter[m] for m in months)
+        rows.append({"label": label, "cells": cells, "total": hide_total(total, cells, suppress)})
+    return rows
 
 
 def _outcomes(bookings, suppress: bool) -> list[tuple[str, int | None]]:
@@ -60,17 +66,14 @@ def _outcomes(bookings, suppress: bool) -> list[tuple[str, int | None]]:
         ("cancelled_by_hub", by[(BookingStatus.CANCELLED, CancelledBy.HUB)]),
         ("waiting", by[(BookingStatus.BOOKED, "")]),
     ]
-    return [(code, hide_small(n, suppress)) for code, n in rows]
+    return labelled(rows, suppress)
 
 
 def support_statistics(area: Area, fiscal_year: int, *, suppress: bool) -> dict:
     start, end = fiscal_year_span(fiscal_year)
     months = [month for _year, month in fiscal_year_months(fiscal_year)]
     booked, walk_in = _individual_by_month(area.hub_ids, fiscal_year)
-    rows = [
-        _row("booked", booked, months, suppress),
-        _row("walk_in", walk_in, months, suppress),
-    ]
+    rows = _individual_rows(booked, walk_in, months, suppress)
     bookings = SupportBooking.objects.filter(
         slot__hub_id__in=area.hub_ids, slot__starts_at__gte=start, slot__starts_at__lt=end
     )
@@ -80,20 +83,27 @@ def support_statistics(area: Area, fiscal_year: int, *, suppress: bool) -> dict:
     )
     published = slots.count()
     used = bookings.filter(status__in=(BookingStatus.ATTENDED, BookingStatus.NO_SHOW)).count()
+    outcomes = _outcomes(bookings, suppress)
+    shown = dict(outcomes)
+    held = [shown["attended"], shown["no_show"]]
     return {
         "area": area,
         "fiscal_year": fiscal_year,
         "months": months,
         "individual": rows,
-        "outcomes": _outcomes(bookings, suppress),
-        "sources": [
-            (label, hide_small(sources[value], suppress)) for value, label in BookingSource.choices
-        ],
-        "slots_published": hide_small(published, suppress),
-        "slots_booked": hide_small(
-            bookings.exclude(status=BookingStatus.CANCELLED).count(), suppress
+        "outcomes": outcomes,
+        # The same bookings by how they were made: at least two cells hidden or none.
+        "sources": labelled(
+            [(label, sources[value]) for value, label in BookingSource.choices], suppress
         ),
-        "slots_held": hide_small(used, suppress),
+        "slots_published": hide_small(published, suppress),
+        # Sums of the outcome cells above: hidden with any of their parts.
+        "slots_booked": hide_total(
+            bookings.exclude(status=BookingStatus.CANCELLED).count(),
+            [*held, shown["waiting"]],
+            suppress,
+        ),
+        "slots_held": hide_total(used, held, suppress),
         "cases": case_figures(area.hub_ids, fiscal_year, suppress_small=suppress),
         "suppressed": suppress,
         "small_cell": SMALL_CELL,

@@ -55,17 +55,35 @@ def _csv(response) -> str:
 
 def test_the_ward_view_counts_every_hub_of_the_ward_and_hides_small_cells(client, world):
     author = world.a.person(Role.HUB_STAFF)
-    _sleep_at(world.a.hub, author, 4)
-    _sleep_at(world.a.satellite, author, 3)
+    _sleep_at(world.a.hub, author, 6)
+    _sleep_at(world.a.satellite, author, 5)
     _sleep_at(world.b.hub, world.b.person(Role.HUB_STAFF), 9)  # another city: never counted
     _login(client, world.a.person(Role.WARD_OFFICIAL))
     response = client.get(STATISTICS, {"ward": world.a.ward.pk})
     stats = response.context["stats"]
     assert stats["area"].whole_ward and stats["suppressed"]
-    assert dict(stats["by_topic"])["睡眠"] == 7  # 4 + 3 across the ward
-    # At the hub alone, 4 is a small cell for the ward official.
-    assert dict(client.get(STATISTICS).context["stats"]["by_topic"])["睡眠"] is None
+    assert dict(stats["by_topic"])["睡眠"] == 11  # 6 + 5 across the ward
     assert CANARY not in response.content.decode()
+
+
+def test_a_cell_one_hub_hides_is_hidden_in_the_ward_view_too(client, world):
+    """Otherwise the ward's 13 minus the hub's 10 would give the satellite's hidden 3 away."""
+    author = world.a.person(Role.HUB_STAFF)
+    _sleep_at(world.a.hub, author, 10)
+    _sleep_at(world.a.satellite, author, 3)
+    _login(client, world.a.person(Role.WARD_OFFICIAL))
+    assert dict(client.get(STATISTICS).context["stats"]["by_topic"])["睡眠"] == 10
+    ward = client.get(STATISTICS, {"ward": world.a.ward.pk}).context["stats"]
+    assert dict(ward["by_topic"])["睡眠"] is None
+    assert ward["total"] is None
+    text = _csv(client.get(EXPORT, {"ward": world.a.ward.pk, "format": "csv"}))
+    assert "睡眠,<5" in text.splitlines() and "13" not in text
+
+
+def test_one_hidden_cell_in_a_breakdown_hides_a_second():
+    assert statistics.hide_breakdown([6, 1, 0, 7], suppress=True) == [None, None, 0, 7]
+    assert statistics.hide_breakdown([6, 2, 3, 7], suppress=True) == [6, None, None, 7]
+    assert statistics.hide_breakdown([6, 1, 0, 7], suppress=False) == [6, 1, 0, 7]
 
 
 def test_the_hubs_own_team_gets_exact_counts_but_not_the_ward_view(client, world):
@@ -77,6 +95,8 @@ def test_the_hubs_own_team_gets_exact_counts_but_not_the_ward_view(client, world
     assert client.get(STATISTICS, {"ward": world.a.ward.pk}).status_code == 403
     assert client.get(STATISTICS, {"ward": world.b.ward.pk}).status_code == 404
     assert client.get(STATISTICS, {"ward": "中央区"}).status_code == 404
+    assert client.get(STATISTICS, {"ward": "²"}).status_code == 404
+    assert client.get(EXPORT, {"ward": "x", "format": "csv"}).status_code == 404
 
 
 def test_a_ward_official_cannot_see_another_cities_ward(client, world):
@@ -106,6 +126,7 @@ def test_the_ward_download_holds_counts_only_with_small_cells_as_under_five(clie
         assert personal not in text
     entry = AuditLog.objects.get(action="consultations.statistics.exported")
     assert entry.actor_id == official.pk and entry.hub_id is None
+    assert entry.ward_id == world.a.ward.pk
     assert entry.payload == {
         "fiscal_year": 2026,
         "format": "csv",

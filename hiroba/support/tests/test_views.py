@@ -12,11 +12,12 @@ from django.urls import reverse
 
 from hiroba.accounts.choices import Role
 from hiroba.accounts.context import SESSION_KEY
+from hiroba.consultations.areas import Area
 from hiroba.consultations.models import Consultation
 from hiroba.consultations.tests.factories import topics
 from hiroba.core.models import AuditLog
 from hiroba.core.tests.factories import VenueFactory
-from hiroba.support import services
+from hiroba.support import services, statistics
 from hiroba.support.choices import BookingSource, BookingStatus
 from hiroba.support.models import SupportBooking, SupportSlot
 from hiroba.support.tests.factories import SECRET, a_family, book, slot, slots
@@ -224,18 +225,18 @@ def _slots_at(world, hub, count, hour=10):
 
 
 def test_the_ward_view_and_download_count_every_hub_of_the_ward(client, world):
-    _slots_at(world, world.a.hub, 3)
-    _slots_at(world, world.a.satellite, 3, hour=14)
+    _slots_at(world, world.a.hub, 5)
+    _slots_at(world, world.a.satellite, 6, hour=14)
     official = _as(client, world, Role.WARD_OFFICIAL)
     page = official.get(reverse("support:statistics"), {"ward": world.a.ward.pk})
-    assert page.context["stats"]["slots_published"] == 6  # 3 + 3 across the ward
+    assert page.context["stats"]["slots_published"] == 11  # 5 + 6 across the ward
     assert page.context["area"].whole_ward
     response = official.get(
         reverse("support:statistics-export"), {"ward": world.a.ward.pk, "format": "csv"}
     )
     text = response.content.decode("utf-8-sig")
     assert "hiroba-user-support-2026.csv" in response["Content-Disposition"]
-    assert "Slots published,6" in text.splitlines()
+    assert "Slots published,11" in text.splitlines()
     assert "Slots booked,0" in text.splitlines()
     assert SECRET not in text
     entry = AuditLog.objects.get(action="support.statistics.exported")
@@ -252,3 +253,17 @@ def test_a_hub_role_gets_no_ward_view_and_the_team_gets_exact_files(client, worl
     response = team.get(reverse("support:statistics-export"), {"format": "csv"})
     assert "Slots published,2" in response.content.decode("utf-8-sig").splitlines()
     assert team.get(reverse("support:statistics-export"), {"format": "ods"}).status_code == 400
+
+
+def test_sums_of_hidden_booking_outcomes_are_hidden_with_them(world, english):
+    for index in range(6):
+        booking = book(slot(world.a, date(2026, 11, 24 + index)), a_family(world.a.hub))
+        if index == 0:
+            with time_machine.travel(datetime(2026, 11, 24, 11, 0, tzinfo=TOKYO), tick=False):
+                services.mark_no_show(booking, actor=world.a.person(Role.USER_SUPPORT))
+    stats = statistics.support_statistics(Area.of_hub(world.a.hub), 2026, suppress=True)
+    outcomes = dict(stats["outcomes"])
+    assert outcomes["no_show"] is None and outcomes["waiting"] is None  # 1, and 5 beside it
+    assert stats["slots_booked"] is None and stats["slots_held"] is None
+    exact = statistics.support_statistics(Area.of_hub(world.a.hub), 2026, suppress=False)
+    assert (exact["slots_booked"], exact["slots_held"]) == (6, 1)

@@ -3,7 +3,6 @@ rebuild would produce, deterministic, and sized linearly by ``--scale``."""
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 
@@ -22,7 +21,6 @@ from hiroba.lib.address import find_town_block
 from hiroba.lib.jpcalendar import is_public_holiday, is_year_end_closure
 from hiroba.lib.kana import kana_search_key
 from hiroba.lib.text import normalize_phone
-from hiroba.testing.plugin import DEMO_BASE
 from hiroba.visits import reports, rollup
 from hiroba.visits.demo import plan_for, scale_for_visits
 from hiroba.visits.models import COUNT_FIELDS, DailyLog, Incident, Visit, VisitMonth
@@ -67,21 +65,6 @@ def _rollup_snapshot():
     )  # fmt: skip
     flags = sorted(Visit.objects.values_list("pk", "is_first_of_month", "is_first_of_year"))
     return rows, flags
-
-
-def test_the_same_seed_gives_the_same_visits(_frozen, db, demo_steps):
-    """First in the module: it seeds (twice) before the module-wide demo exists."""
-    demo_steps(*DEMO_BASE, "visits.history")
-    digests = []
-    for _ in range(2):
-        with transaction.atomic():
-            call_command("seed_demo", "--seed", "11", "--quiet-logins")
-            rows = Visit.objects.order_by("pk").values_list(
-                "venue__name", "visited_on", "household__card_number", *COUNT_FIELDS
-            )
-            digests.append(hashlib.sha256(repr(list(rows)).encode()).hexdigest())
-            transaction.set_rollback(True)
-    assert digests[0] == digests[1]
 
 
 def test_families_look_real_and_resolve_to_districts(demo):
