@@ -17,7 +17,7 @@ from django.http import Http404
 from hiroba.accounts import rbac
 from hiroba.accounts.choices import MFA_REQUIRED_ROLES, ROLE_LEVEL, Role, ScopeLevel
 from hiroba.accounts.models import Membership
-from hiroba.core.models import Hub
+from hiroba.core.models import Hub, Ward
 
 M = TypeVar("M", bound=Model)
 _CACHE_ATTR = "_hiroba_scope"
@@ -135,6 +135,36 @@ def scope_for(user: Any) -> AccessScope:
         if user is not None and user.is_authenticated:
             setattr(user, _CACHE_ATTR, scope)
     return scope
+
+
+def overseen_wards(user: Any, permission: str) -> list[Ward]:
+    """The wards ``user`` oversees as a whole with ``permission`` (``overseen_ward_ids``)."""
+    ward_ids = scope_for(user).overseen_ward_ids(permission)
+    if not ward_ids:
+        return []
+    wards = Ward.objects.filter(pk__in=ward_ids).select_related("municipality")
+    return list(wards.order_by("code", "pk"))
+
+
+def ward_from_request(request, permission: str) -> tuple[Ward | None, list[Ward]]:
+    """(the ward a statistics page was asked for with ``?ward=<id>``, or None for the current
+    hub; the wards the user may choose). A ward the user does not oversee as a whole is 403
+    when it is within reach (through a hub role) and 404 otherwise, as is a ward id that is
+    not a number ("中央区", "²")."""
+    wards = overseen_wards(request.user, permission)
+    raw = request.GET.get("ward", "").strip()
+    if not raw:
+        return None, wards
+    try:
+        ward_id = int(raw)
+    except ValueError as error:
+        raise Http404 from error
+    ward = next((w for w in wards if w.pk == ward_id), None)
+    if ward is not None:
+        return ward, wards
+    if ward_id in scope_for(request.user).ward_ids():
+        raise PermissionDenied
+    raise Http404
 
 
 def forget_scope(user: Any) -> None:

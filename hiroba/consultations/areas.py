@@ -11,17 +11,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields, is_dataclass, replace
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from hiroba.accounts.context import current_hub
 from hiroba.accounts.permissions import staff_view
-from hiroba.accounts.scope import scope_for
-from hiroba.core import audit
+from hiroba.accounts.scope import scope_for, ward_from_request
+from hiroba.core import audit, tables
 from hiroba.core.forms import FiscalYearForm
 from hiroba.core.models import Hub, Ward
 from hiroba.core.tables import CONTENT_TYPES
@@ -53,32 +51,16 @@ class Area:
         return self.ward is not None
 
 
-def _wards(user, permission: str) -> list[Ward]:
-    ward_ids = scope_for(user).overseen_ward_ids(permission)
-    return list(Ward.objects.filter(pk__in=ward_ids).order_by("code", "pk")) if ward_ids else []
-
-
 def statistics_area(
     request, hub: Hub, *, permission: str, exact_permission: str
 ) -> tuple[Area, bool, list[Ward]]:
-    """(area, suppress small cells, wards the user may choose). Exact counts only at the hub,
-    for holders of ``exact_permission`` there. An unknown ward is 404; a ward within reach but
-    not overseen as a whole (through a hub role) is 403."""
-    wards = _wards(request.user, permission)
-    raw = request.GET.get("ward", "").strip()
-    if not raw:
-        exact = scope_for(request.user).can(exact_permission, hub_id=hub.pk)
-        return Area.of_hub(hub), not exact, wards
-    try:
-        ward_id = int(raw)
-    except ValueError as error:  # "中央区", "²": no such ward
-        raise Http404 from error
-    ward = next((w for w in wards if w.pk == ward_id), None)
+    """(area, suppress small cells, wards the user may choose; ``scope.ward_from_request``).
+    Exact counts only at the hub, for holders of ``exact_permission`` there."""
+    ward, wards = ward_from_request(request, permission)
     if ward is not None:
         return Area.of_ward(ward), True, wards
-    if ward_id in scope_for(request.user).ward_ids():
-        raise PermissionDenied
-    raise Http404
+    exact = scope_for(request.user).can(exact_permission, hub_id=hub.pk)
+    return Area.of_hub(hub), not exact, wards
 
 
 def _masked(whole, parts: list):
@@ -123,12 +105,8 @@ def ward_statistics(compute: Callable, area: Area, fiscal_year: int) -> dict:
 
 
 def download_links(url_name: str, area: Area, fiscal_year: int) -> list[tuple[str, str]]:
-    base = reverse(url_name)
     ward = {"ward": area.ward.pk} if area.whole_ward else {}
-    return [
-        (label, f"{base}?{urlencode({'fiscal_year': fiscal_year, **ward, 'format': fmt})}")
-        for fmt, label in (("xlsx", _("Excel (XLSX)")), ("csv", _("CSV")))
-    ]
+    return tables.download_links(url_name, {"fiscal_year": fiscal_year, **ward})
 
 
 @dataclass(frozen=True)

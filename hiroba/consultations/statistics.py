@@ -10,6 +10,7 @@ consultation team (ward officials, the city) get small counts suppressed: a cell
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -43,6 +44,11 @@ class Table:
 def hide_small(value: int, suppress: bool) -> int | None:
     """None stands for a suppressed cell (shown as "<5")."""
     return None if suppress and 0 < value < SMALL_CELL else value
+
+
+def hide_total(value: int, parts: Iterable[int | None], suppress: bool) -> int | None:
+    """A total is hidden with any of its parts: it would give the hidden count away."""
+    return None if suppress and None in list(parts) else hide_small(value, suppress)
 
 
 def hide_breakdown(values: list[int], suppress: bool) -> list[int | None]:
@@ -130,11 +136,11 @@ def consultation_statistics(
     # A total next to one hidden cell would give the hidden count away by subtraction, so a
     # total is hidden too when any part of it is (and the year's total when any month's is).
     month_totals = [
-        None if any(cells[i] is None for _label, cells in channel_rows) else hide_small(v, suppress)
+        hide_total(v, [cells[i] for _label, cells in channel_rows], suppress)
         for i, v in enumerate(monthly_totals)
     ]
     parts = [*month_totals, *(v for _b, v in by_age), *(v for _o, v in by_outcome)]
-    shown_total = None if suppress and None in parts else hide_small(total, suppress)
+    shown_total = hide_total(total, parts, suppress)
     young = [value for band, value in by_age if band in UNDER_THREE]
     return {
         "area": area,

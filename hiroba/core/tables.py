@@ -23,7 +23,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import quote
 
+from django.urls import reverse
 from django.utils import formats
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -210,6 +212,17 @@ def export_bytes(tables: Sequence[Table], about: About, fmt: str) -> bytes:
     if fmt == "csv":
         return csv_bytes(tables, about)
     raise ValueError(f"Unknown export format: {fmt!r}")
+
+
+# -- download links ----------------------------------------------------------------------------
+def download_links(url_name: str, params: dict) -> list[tuple[str, str]]:
+    """(label, URL) of a page's XLSX and CSV downloads: ``url_name`` with the page's ``params``
+    (its period, its area) and ``format``."""
+    base = reverse(url_name)
+    return [
+        (label, f"{base}?{urlencode({**params, 'format': fmt})}")
+        for fmt, label in (("xlsx", _("Excel (XLSX)")), ("csv", _("CSV")))
+    ]
 
 
 # -- file names --------------------------------------------------------------------------------

@@ -13,7 +13,6 @@ from datetime import date
 from django import forms
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from hiroba.accounts.context import current_hub
 from hiroba.accounts.permissions import staff_view
 from hiroba.core import audit
 from hiroba.core.forms import FiscalYearField
+from hiroba.core.tables import download_links
 from hiroba.core.templatetags.hiroba import report_cell
 from hiroba.lib.fiscal import fiscal_year_of
 from hiroba.lib.wareki import format_fiscal_year
@@ -80,14 +80,6 @@ def _page_table(table: statistics_export.Table) -> dict:
     }
 
 
-def _exports(fy: int) -> list[tuple[str, str]]:
-    base = reverse("programs:statistics-export")
-    return [
-        (label, f"{base}?{urlencode({'fy': fy, 'format': fmt})}")
-        for fmt, label in (("xlsx", _("Excel (XLSX)")), ("csv", _("CSV")))
-    ]
-
-
 @staff_view(VIEW_PROGRAM_STATISTICS)
 def program_statistics(request):
     hub = current_hub(request)
@@ -104,7 +96,7 @@ def program_statistics(request):
             "form": form,
             "stats": stats,
             "tables": tables,
-            "exports": _exports(fy),
+            "exports": download_links("programs:statistics-export", {"fy": fy}),
             "previous_query": urlencode({"fy": fy - 1}) if fy > FIRST_YEAR else "",
             "next_query": urlencode({"fy": fy + 1}) if fy <= form.current else "",
         },

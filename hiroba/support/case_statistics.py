@@ -18,7 +18,7 @@ from typing import NamedTuple
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from hiroba.consultations.statistics import SMALL_CELL, hide_breakdown, hide_small
+from hiroba.consultations.statistics import SMALL_CELL, hide_breakdown, hide_small, hide_total
 from hiroba.lib.fiscal import fiscal_year_bounds
 from hiroba.support.choices import (
     ActivityKind,
@@ -41,11 +41,6 @@ class ActivityRow(NamedTuple):
     label: str
     count: int | None
     participants: int | None
-
-
-def hide_total(value: int, parts: Iterable[int | None], suppress: bool) -> int | None:
-    """A total is hidden with any of its parts: it would give the hidden count away."""
-    return None if suppress and None in list(parts) else hide_small(value, suppress)
 
 
 def fiscal_year_span(fiscal_year: int) -> tuple[datetime, datetime]:

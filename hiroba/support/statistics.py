@@ -18,9 +18,15 @@ from django.utils import timezone
 from hiroba.consultations.areas import Area
 from hiroba.consultations.choices import Channel
 from hiroba.consultations.models import Consultation
-from hiroba.consultations.statistics import SMALL_CELL, hide_breakdown, hide_small, labelled
+from hiroba.consultations.statistics import (
+    SMALL_CELL,
+    hide_breakdown,
+    hide_small,
+    hide_total,
+    labelled,
+)
 from hiroba.lib.fiscal import fiscal_year_months
-from hiroba.support.case_statistics import case_figures, fiscal_year_span, hide_total
+from hiroba.support.case_statistics import case_figures, fiscal_year_span
 from hiroba.support.choices import BookingSource, BookingStatus, CancelledBy, SlotStatus
 from hiroba.support.models import SupportBooking, SupportSlot
 

@@ -13,10 +13,8 @@ import re
 from datetime import date
 
 from django import forms
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -24,8 +22,8 @@ from django.utils.translation import gettext_lazy
 
 from hiroba.accounts.context import current_hub
 from hiroba.accounts.permissions import staff_view
-from hiroba.accounts.scope import scope_for
-from hiroba.core import audit
+from hiroba.accounts.scope import scope_for, ward_from_request
+from hiroba.core import audit, tables
 from hiroba.core.forms import CleanCharField, FiscalYearField
 from hiroba.lib.fiscal import fiscal_year_of
 from hiroba.lib.wareki import format_fiscal_year
@@ -103,24 +101,14 @@ class FiscalYearForm(_AreaForm):
 
 # -- what the report covers ----------------------------------------------------------------------
 def _area(request, hub):
-    """(scope, wards the user may choose). An unknown or foreign ward is 404, a ward within
-    reach but without a ward-level role is 403."""
-    ward_ids = scope_for(request.user).overseen_ward_ids(VIEW_STATISTICS)
-    wards = reports.wards_with_ids(ward_ids) if ward_ids else []
-    raw = request.GET.get("ward", "").strip()
-    if not raw:
-        reach = scope_for(request.user).hub_ids(VIEW_STATISTICS)
-        return reports.hub_group_scope(hub, reach), wards
-    try:
-        ward_id = int(raw)
-    except ValueError as error:
-        raise Http404 from error
-    ward = next((w for w in wards if w.pk == ward_id), None)
+    """(scope, wards the user may choose): the hub group, or a whole ward with ``?ward=<id>``
+    (``scope.ward_from_request``: 404 for an unknown or foreign ward, 403 for one within reach
+    but without a ward-level role)."""
+    ward, wards = ward_from_request(request, VIEW_STATISTICS)
     if ward is not None:
         return reports.ward_scope(ward), wards
-    if ward_id in scope_for(request.user).ward_ids():
-        raise PermissionDenied
-    raise Http404
+    reach = scope_for(request.user).hub_ids(VIEW_STATISTICS)
+    return reports.hub_group_scope(hub, reach), wards
 
 
 def _valid(form, name, default):
@@ -136,11 +124,9 @@ def _query(scope: reports.ReportScope, **params) -> str:
 
 
 def _export_links(scope, report: str, **params) -> list[tuple[str, str]]:
-    base = reverse("visits:report-export")
-    return [
-        (label, f"{base}?{_query(scope, report=report, format=fmt, **params)}")
-        for fmt, label in (("xlsx", _("Excel (XLSX)")), ("csv", _("CSV")))
-    ]
+    if scope.whole_ward:
+        params["ward"] = scope.ward.pk
+    return tables.download_links("visits:report-export", {"report": report, **params})
 
 
 def _series_labels() -> list[str]:

@@ -102,12 +102,6 @@ def ward_scope(ward: Ward) -> ReportScope:
     )
 
 
-def wards_with_ids(ward_ids: Iterable[int]) -> list[Ward]:
-    return list(
-        Ward.objects.filter(pk__in=list(ward_ids)).select_related("municipality").order_by("code")
-    )
-
-
 # -- figures ---------------------------------------------------------------------------------
 class Figures:
     """Sums of the additive counts; ``families`` is set only where it means distinct
