@@ -107,12 +107,13 @@ def _measure(ward_id: int, runs: int) -> dict:
     from django.db import connection  # noqa: PLC0415
     from django.utils import timezone  # noqa: PLC0415
 
+    from hiroba.core.models import Ward  # noqa: PLC0415
     from hiroba.lib.fiscal import fiscal_year_of  # noqa: PLC0415
     from hiroba.visits import reports  # noqa: PLC0415
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # what autovacuum (PostgreSQL) or PRAGMA optimize keep up
-    scope = reports.ward_scope(reports.wards_with_ids([ward_id])[0])
+    scope = reports.ward_scope(Ward.objects.select_related("municipality").get(pk=ward_id))
     current = fiscal_year_of(timezone.localdate())
 
     def scan():
