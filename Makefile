@@ -73,14 +73,17 @@ serve: install ## migrate and serve the existing database (no seeding; HIROBA_DE
 	$(MANAGE) migrate --noinput
 	HIROBA_DEMO=$(or $(HIROBA_DEMO),1) $(MANAGE) runserver $(ADDR)
 
-# Browser tests run after the rest, in one process: the live server shares the in-memory SQLite
-# connection with the test thread, which must not meet the other tests' threads.
+# Browser tests run after the rest, in one process, on a SQLite file rather than in memory: the
+# live server answers from several threads while the test thread queries, and an in-memory
+# database's shared-cache table locks fail at once where a file waits (busy_timeout).
+BROWSER_SQLITE = HIROBA_TEST_DATABASE_NAME="$(CURDIR)/var/test-browser.sqlite3"
+
 test: install ## run the whole test suite on SQLite
 	@status=0; \
 	env -u DATABASE_URL $(RUN) pytest -m "not browser" $(PARALLEL) $(ARGS) || status=$$?; \
 	if [ $$status -eq 5 ]; then status=0; fi; \
 	if [ "$${HIROBA_BROWSER_TESTS:-}" != 0 ]; then \
-		env -u DATABASE_URL $(RUN) pytest -m browser $(ARGS) || browser=$$?; \
+		mkdir -p var; env -u DATABASE_URL $(BROWSER_SQLITE) $(RUN) pytest -m browser $(ARGS) || browser=$$?; \
 		if [ "$${browser:-0}" -ne 0 ] && [ "$${browser:-0}" -ne 5 ]; then status=$$browser; fi; \
 	fi; \
 	exit $$status
@@ -96,7 +99,9 @@ test-postgres: install ## the suite without browser tests on PostgreSQL (POSTGRE
 	fi
 
 test-browser: install ## browser tests through Playwright and Debian's chromium package
-	@status=0; HIROBA_BROWSER_TESTS=1 $(RUN) pytest -m browser $(ARGS) || status=$$?; \
+	@status=0; \
+	if [ -z "$${DATABASE_URL:-}" ]; then mkdir -p var; export $(BROWSER_SQLITE); fi; \
+	HIROBA_BROWSER_TESTS=1 $(RUN) pytest -m browser $(ARGS) || status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test-browser: no browser tests collected."; status=0; fi; \
 	exit $$status
 

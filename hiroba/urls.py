@@ -13,6 +13,7 @@ urlpatterns = [
     path("staff/programs/", include("hiroba.programs.urls")),
     path("staff/consultations/", include("hiroba.consultations.urls")),
     path("staff/support/", include("hiroba.support.urls")),
+    path("staff/kosapo/", include("hiroba.kosapo.urls")),
     path("staff/", include("hiroba.accounts.urls")),
     # Staff accounts are created by managers and their login e-mail is managed there, so
     # allauth's self-service sign-up and e-mail pages are switched off.

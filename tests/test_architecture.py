@@ -26,6 +26,7 @@ LAYERS = {
     "programs": 3,
     "consultations": 3,
     "support": 3,
+    "kosapo": 3,
     # Parent-facing pages and the annual evaluation read everything below them.
     "portal": 4,
 }
@@ -36,6 +37,7 @@ ALLOWED_DOMAIN_IMPORTS: set[tuple[str, str]] = {
     ("consultations", "families"),
     ("support", "families"),
     ("support", "consultations"),
+    ("kosapo", "families"),
 }
 # Project plumbing: may import any app; apps never import it (settings may use lib).
 PROJECT = {"settings", "urls", "wsgi", "asgi", "testing", "__init__"}

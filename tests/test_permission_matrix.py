@@ -29,6 +29,7 @@ from hiroba.consultations.tests.factories import agency, consultation, referral_
 from hiroba.core import audit
 from hiroba.core.tests.factories import DistrictFactory, HubFactory, VenueFactory
 from hiroba.families.tests.factories import family
+from hiroba.kosapo.tests.factories import member as kosapo_member
 from hiroba.programs.services import apply
 from hiroba.programs.tests.factories import program
 from hiroba.support.tests.case_factories import activity as community_activity
@@ -69,6 +70,7 @@ OBJECTS = {
     "activity_id": lambda t: community_activity(t.hub, actor=_case_manager(t)).pk,
     "slot_id": lambda t: _support_slot(t).pk,
     "booking_id": lambda t: support_book(_support_slot(t), a_family(t.hub)).pk,
+    "kosapo_member_id": lambda t: kosapo_member(t.hub).pk,
 }
 
 

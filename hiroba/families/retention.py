@@ -28,6 +28,7 @@ from hiroba.core.models import Municipality
 from hiroba.families import hooks, services
 from hiroba.families.choices import HouseholdStatus, MemberKind
 from hiroba.families.models import Household
+from hiroba.lib.ages import add_years
 
 ANONYMISE = "anonymise"
 REMOVE_PENDING = "remove_pending"
@@ -42,15 +43,6 @@ class RetentionItem:
     action: str
     due_on: date
     reason: str
-
-
-def add_years(day: date, years: int) -> date:
-    """``day`` moved by whole years; 29 February becomes 1 March in a common year, the day a
-    person born on 29 February is counted a year older (hiroba.lib.ages)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return date(day.year + years, 3, 1)
 
 
 def last_activity(household: Household) -> date:

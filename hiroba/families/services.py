@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from hiroba.core import audit
 from hiroba.core.models import Hub
+from hiroba.core.sequences import take_free_number
 from hiroba.core.services import save_changes
 from hiroba.families import hooks
 from hiroba.families.choices import (
@@ -138,12 +139,7 @@ def _next_card_number(hub: Hub) -> str:
     so concurrent registrations take distinct numbers; numbers taken by imports are skipped."""
     sequence = _locked_sequence(hub)
     taken = set(Household.objects.filter(hub=hub).values_list("card_number", flat=True))
-    number = sequence.next_number
-    while f"{number:06d}" in taken:
-        number += 1
-    sequence.next_number = number + 1
-    sequence.save(update_fields=["next_number"])
-    return f"{number:06d}"
+    return take_free_number(sequence, taken, width=6)
 
 
 def _search_keys(member: Member) -> None:

@@ -11,9 +11,9 @@ the 1st of the following month when that day does not exist:
 * born 2024-01-31: 0 months on 2024-02-29, 1 month on 2024-03-01.
 
 This is exactly "subtract one when today's day of month is before the birth day",
-which is what the code does. (School grades use the instant the period ends, the
-end of the previous day, which is why April 1 birthdays join the earlier grade; that
-rule is not needed here and is not modelled.)
+which is what the code does. School grades use the instant the period ends, the
+end of the previous day, which is why April 1 birthdays join the earlier grade
+(``school_grade``).
 """
 
 from __future__ import annotations
@@ -43,6 +43,30 @@ def age_in_months(birth: date, on: date) -> int:
 def age_in_years(birth: date, on: date) -> int:
     """Completed years of age (満年齢) on ``on``."""
     return age_in_months(birth, on) // 12
+
+
+def add_years(day: date, years: int) -> date:
+    """``day`` moved by whole years; 29 February becomes 1 March in a common year, the day a
+    person born on 29 February is counted a year older (see the module docstring)."""
+    day = as_date(day)
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return date(day.year + years, 3, 1)
+
+
+def school_grade(birth: date, on: date) -> int:
+    """The elementary-school grade on ``on``: 1-6 at school, 7+ past it, 0 or less before it.
+
+    A child starts school in the April after turning 6, the age being reached at the end of the
+    day before the birthday, so a child born on April 1 joins the grade of the year before.
+    """
+    birth, on = as_date(birth), as_date(on)
+    day_before = birth.toordinal() - 1
+    reached = date.fromordinal(day_before)
+    entry_year = (reached.year if reached.month >= 4 else reached.year - 1) + 7
+    school_year = on.year if on.month >= 4 else on.year - 1
+    return school_year - entry_year + 1
 
 
 def age_band(birth: date, on: date, *, top: int = 3) -> int:

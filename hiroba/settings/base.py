@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "hiroba.programs",
     "hiroba.consultations",
     "hiroba.support",
+    "hiroba.kosapo",
     "hiroba.portal",
 ]
 
@@ -126,7 +127,7 @@ def _database_from_env() -> dict:
             # transaction mode (pgbouncer < 1.21), which cannot keep prepared statements.
             options["server_side_binding"] = env_bool("HIROBA_DB_SERVER_SIDE_BINDING", True)
         return config
-    return {
+    config = {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": env_str("HIROBA_SQLITE_PATH", str(VAR_DIR / "hiroba.sqlite3")),
         "OPTIONS": {
@@ -142,6 +143,13 @@ def _database_from_env() -> dict:
             ),
         },
     }
+    # The browser tests serve pages from threads while the test itself queries: an in-memory
+    # test database is one shared-cache connection whose table locks fail at once ("database
+    # table is locked"), so the Makefile gives them a file, where WAL and busy_timeout apply.
+    test_name = env_str("HIROBA_TEST_DATABASE_NAME", "")
+    if test_name:
+        config["TEST"] = {"NAME": test_name}
+    return config
 
 
 DATABASES = {"default": _database_from_env()}

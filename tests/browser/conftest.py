@@ -7,6 +7,11 @@ overrides the path) or when ``HIROBA_BROWSER_TESTS=0`` (CI runs them in a step o
 
 Never run ``playwright install``: the tests use the system Chromium, not a downloaded one.
 
+``make test`` and ``make test-browser`` give them a SQLite file (``HIROBA_TEST_DATABASE_NAME``)
+instead of the in-memory database: the live server answers from several threads, and the
+in-memory database's shared-cache table locks fail at once ("database table is locked")
+where a file waits for the lock.
+
 Every page is English (``hiroba_language=en`` cookie), so assertions use the English message
 ids as they appear in the templates and are not broken by translation work. On failure a
 screenshot of every open page is saved under ``test-results/`` (gitignored).

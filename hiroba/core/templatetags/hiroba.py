@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from django import template
 from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from hiroba.core import audit
 from hiroba.lib import jpcalendar, wareki
@@ -96,3 +97,11 @@ def report_cell(value) -> str:
     if isinstance(value, date):
         return formats.date_format(value, "MONTH_DAY_FORMAT")
     return str(value)
+
+
+@register.filter
+def yen(value) -> str:
+    """{{ amount|yen }}: 1,500円, the way statements and receipts print money."""
+    if value is None or value == "":
+        return "—"
+    return _("{amount} yen").format(amount=formats.number_format(int(value), force_grouping=True))

@@ -5,7 +5,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hiroba.lib.ages import age_band, age_in_months, age_in_years, gestational_age
+from hiroba.lib.ages import (
+    age_band,
+    age_in_months,
+    age_in_years,
+    gestational_age,
+    school_grade,
+)
 from hiroba.lib.errors import InputError
 
 
@@ -135,3 +141,20 @@ def test_age_in_months_matches_the_civil_code_rule(birth, days_later):
     assert months == months_reached_by_rule(birth, on)
     assert age_in_years(birth, on) == months // 12
     assert 0 <= age_band(birth, on) <= 3
+
+
+@pytest.mark.parametrize(
+    ("birth", "on", "grade"),
+    [
+        (date(2019, 4, 1), date(2025, 4, 1), 1),  # April 1 birthdays join the earlier grade
+        (date(2019, 4, 2), date(2025, 4, 1), 0),
+        (date(2019, 4, 2), date(2026, 4, 1), 1),
+        (date(2019, 1, 15), date(2025, 3, 31), 0),
+        (date(2013, 4, 2), date(2026, 3, 31), 6),  # the last day of 6th grade
+        (date(2013, 4, 2), date(2026, 4, 1), 7),
+        (date(2012, 4, 1), date(2024, 3, 31), 6),
+        (date(2012, 4, 1), date(2024, 4, 1), 7),
+    ],
+)
+def test_school_grade(birth, on, grade):
+    assert school_grade(birth, on) == grade
