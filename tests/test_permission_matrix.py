@@ -29,6 +29,8 @@ from hiroba.consultations.tests.factories import agency, consultation, referral_
 from hiroba.core import audit
 from hiroba.core.tests.factories import DistrictFactory, HubFactory, VenueFactory
 from hiroba.families.tests.factories import family
+from hiroba.kosapo.choices import MemberKind
+from hiroba.kosapo.tests.factories import ask as kosapo_ask
 from hiroba.kosapo.tests.factories import member as kosapo_member
 from hiroba.programs.services import apply
 from hiroba.programs.tests.factories import program
@@ -71,6 +73,9 @@ OBJECTS = {
     "slot_id": lambda t: _support_slot(t).pk,
     "booking_id": lambda t: support_book(_support_slot(t), a_family(t.hub)).pk,
     "kosapo_member_id": lambda t: kosapo_member(t.hub).pk,
+    "kosapo_request_id": lambda t: (
+        kosapo_ask(kosapo_member(t.hub, MemberKind.USER, activate=True)).pk
+    ),
 }
 
 

@@ -10,6 +10,8 @@ set carried some 320 empty wards."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from hiroba.core.choices import HubKind, OrganizationKind, VenueKind
 from hiroba.core.demodata import DemoContext, bulk_create_batched, register
 from hiroba.core.models import District, Hub, Municipality, Organization, TownBlock, Venue, Ward
@@ -56,6 +58,18 @@ def seed_tenancy(ctx: DemoContext) -> None:
     ctx.log("  tenancy: 1 ward, 2 hubs")
 
 
+def _town_blocks_with_points():
+    """Every demo town block with an invented representative point: districts lie side by
+    side about 1.5 km apart, towns 500 m apart within them, chome 250 m apart along a town."""
+    for d_index, (district, towns) in enumerate(DISTRICTS):
+        for t_index, (town, count) in enumerate(towns):
+            for chome in range(1, count + 1):
+                lat = Decimal("35.44000") + Decimal("0.00225") * (chome - 1)
+                lat += Decimal("0.00450") * t_index
+                lon = Decimal("139.60000") + Decimal("0.01650") * d_index
+                yield district, town, chome, lat, lon
+
+
 def _seed_ward(ctx: DemoContext, city, operator, start_fy: int):
     name = "はなみずき区"
     ward = Ward.objects.create(
@@ -73,10 +87,14 @@ def _seed_ward(ctx: DemoContext, city, operator, start_fy: int):
     bulk_create_batched(
         TownBlock,
         (
-            TownBlock(ward=ward, key=town_block_key(town, chome), district=districts[d])
-            for d, towns in DISTRICTS
-            for town, count in towns
-            for chome in range(1, count + 1)
+            TownBlock(
+                ward=ward,
+                key=town_block_key(town, chome),
+                district=districts[d],
+                latitude=lat,
+                longitude=lon,
+            )
+            for d, town, chome, lat, lon in _town_blocks_with_points()
         ),
         batch_size=ctx.batch_size,
     )

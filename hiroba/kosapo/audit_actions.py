@@ -15,5 +15,14 @@ register_actions(
         "kosapo.kosapomember.viewed": _("Kosapo member page read"),
         "kosapo.training.recorded": _("Provider training recorded"),
         "kosapo.coupons.issued": _("Trial coupons issued"),
+        "kosapo.profile.updated": _("Provider profile and weekly times updated"),
+        "kosapo.profile.away_added": _("Provider's days away added"),
+        "kosapo.profile.away_removed": _("Provider's days away removed"),
+        "kosapo.carerequest.viewed": _("Kosapo request page read"),
+        "kosapo.request.created": _("Kosapo request taken"),
+        "kosapo.request.contact_recorded": _("Provider asked about a Kosapo request"),
+        "kosapo.request.introduced": _("Provider introduced for a Kosapo request"),
+        "kosapo.request.introduction_withdrawn": _("Introduced provider withdrew"),
+        "kosapo.request.ended": _("Kosapo request closed"),
     }
 )

@@ -59,3 +59,78 @@ class CouponEntry(models.TextChoices):
     ISSUED = "issued", pgettext_lazy("coupon", "Issued")
     USED = "used", pgettext_lazy("coupon", "Used")
     RETURNED = "returned", pgettext_lazy("coupon", "Returned")
+
+
+class RequestKind(models.TextChoices):
+    ESCORT = "escort", _("Escort (送迎)")
+    CARE = "care", _("Childcare (預かり)")
+    BOTH = "both", _("Escort and childcare (送迎と預かり)")
+
+    @property
+    def escorts(self) -> bool:
+        return self in (RequestKind.ESCORT, RequestKind.BOTH)
+
+
+class RequestPattern(models.TextChoices):
+    ONCE = "once", _("Once")
+    WEEKLY = "weekly", _("Every week")
+
+
+class CarePlace(models.TextChoices):
+    PROVIDER_HOME = "provider_home", _("The provider's home")
+    FAMILY_HOME = "family_home", _("The family's home")
+    HUB = "hub", _("The hub's play space")
+
+
+class RequestReason(models.TextChoices):
+    REFRESH = "refresh", _("A break for the parent (リフレッシュ)")
+    WORK = "work", _("Work (就労)")
+    HOSPITAL = "hospital", _("Hospital or clinic (通院)")
+    PERINATAL = "perinatal", _("Before or after a birth (産前産後)")
+    SIBLING_EVENT = "sibling_event", _("A sibling's school event (きょうだいの行事)")
+    SCHOOL_ESCORT = "school_escort", _("To and from school or nursery (登園・登校)")
+    LESSONS = "lessons", _("To and from lessons (習い事)")
+    OTHER = "other", _("Other")
+
+
+class ReceivedVia(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    COUNTER = "counter", _("At the counter")
+    PORTAL = "portal", _("My Page")
+
+
+class RequestStatus(models.TextChoices):
+    RECEIVED = "received", _("Received (受付)")
+    ARRANGING = "arranging", _("Arranging (調整中)")
+    INTRODUCED = "introduced", _("Provider introduced (紹介済)")
+    PRE_MET = "pre_met", _("Pre-meeting held (打合せ済)")
+    ACTIVE = "active", _("In progress (活動中)")
+    UNMATCHED = "unmatched", _("Not matched (不成立)")
+    CLOSED = "closed", _("Finished (終了)")
+    CANCELLED = "cancelled", _("Cancelled by the family")
+
+
+OPEN_REQUEST_STATUSES = (RequestStatus.RECEIVED, RequestStatus.ARRANGING)
+# A provider holding one of these requests is busy at its times: never booked twice.
+COMMITTED_REQUEST_STATUSES = (
+    RequestStatus.INTRODUCED,
+    RequestStatus.PRE_MET,
+    RequestStatus.ACTIVE,
+)
+
+
+class ContactResponse(models.TextChoices):
+    YES = "yes", _("Can do it (可)")
+    NO = "no", _("Cannot (不可)")
+    PENDING = "pending", _("Will answer later (保留)")
+
+
+WEEKDAY_LABELS = (
+    _("Mon"),
+    _("Tue"),
+    _("Wed"),
+    _("Thu"),
+    _("Fri"),
+    _("Sat"),
+    _("Sun"),
+)

@@ -151,3 +151,7 @@ def _provider(ctx, hub, provider, neighbour: Household, actor) -> None:
     services.activate_member(member, on=registered, actor=actor)
     if registered < ctx.today - timedelta(days=365):
         services.renew_member(member, on=ctx.today, actor=actor)
+
+
+# The matching step lives in its own module; importing it registers it with the demo steps.
+from hiroba.kosapo import demo_requests  # noqa: E402, F401

@@ -26,15 +26,22 @@ def lives_in_city(household: Household, municipality) -> bool:
     return bool(household.address_region) and municipality.name in household.address_region
 
 
-def eligible_children(household: Household, on: date, rules: dict) -> list[Member]:
-    """Children of the family from ``user_child_min_age_days`` old to the last school grade."""
+def child_is_eligible(child: Member, on: date, rules: dict) -> bool:
+    """From ``user_child_min_age_days`` old to the end of the last school grade, on ``on``."""
     youngest_birth = on - timedelta(days=rules["user_child_min_age_days"])
+    return (
+        child.birth_date is not None
+        and child.birth_date <= youngest_birth
+        and school_grade(child.birth_date, on) <= rules["user_child_max_school_grade"]
+    )
+
+
+def eligible_children(household: Household, on: date, rules: dict) -> list[Member]:
+    """Children of the family Kosapo may help on ``on``."""
     return [
         child
         for child in household.members.children().present()
-        if child.birth_date is not None
-        and child.birth_date <= youngest_birth
-        and school_grade(child.birth_date, on) <= rules["user_child_max_school_grade"]
+        if child_is_eligible(child, on, rules)
     ]
 
 

@@ -17,3 +17,9 @@ SIMULATE_FEES = rbac.define(
     _("Price an activity with the Kosapo fee simulator"),
     [Role.HUB_MANAGER, Role.HUB_STAFF, Role.KOSAPO_COORDINATOR],
 )
+MATCH_REQUESTS = rbac.define(
+    "kosapo.match_requests",
+    _("Take Kosapo requests, rank and ask providers, and introduce one to the family"),
+    [Role.HUB_MANAGER, Role.KOSAPO_COORDINATOR],
+    personal_data=True,
+)

@@ -21,6 +21,7 @@ from hiroba.families.queries import households_of, search_households
 from hiroba.kosapo import eligibility, forms, queries, services
 from hiroba.kosapo.errors import KosapoError
 from hiroba.kosapo.permissions import MANAGE_MEMBERS
+from hiroba.kosapo.request_queries import requests_of_member
 from hiroba.kosapo.rules import member_rules
 
 PAGE_SIZE = 50
@@ -144,6 +145,7 @@ def member_detail(request, kosapo_member_id: int):
             ),
             "training_form": forms.TrainingForm(),
             "renewal_open": services.renewal_open(member, today),
+            "requests": requests_of_member(member)[:20],
         },
     )
 

@@ -207,6 +207,14 @@ class TownBlock(models.Model):
         District, models.CASCADE, related_name="town_blocks", verbose_name=_("district")
     )
     key = models.CharField(_("town block"), max_length=60)
+    # The block's representative point (位置参照情報, 大字・町丁目レベル): distances between
+    # homes are measured between blocks, so no household's exact position is ever stored.
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("town block")

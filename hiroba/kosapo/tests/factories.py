@@ -3,11 +3,20 @@ services, and providers with their training recorded."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
+from decimal import Decimal
 
 from hiroba.families.tests.factories import caregiver, child, family
-from hiroba.kosapo import services
-from hiroba.kosapo.choices import IdentityDocument, MemberKind, TrainingItem
+from hiroba.kosapo import profile_services, request_services, services
+from hiroba.kosapo.choices import (
+    CarePlace,
+    IdentityDocument,
+    MemberKind,
+    RequestKind,
+    RequestPattern,
+    RequestReason,
+    TrainingItem,
+)
 
 
 def resident_family(hub, *members, **household):
@@ -24,11 +33,11 @@ def provider_family(hub, birth_date=date(1965, 6, 1)):
     )
 
 
-def member(hub, kind=MemberKind.USER, *, household=None, actor=None, activate=False):
+def member(hub, kind=MemberKind.USER, *, household=None, person=None, actor=None, activate=False):
     """A member made through the services: provisional, or registered with ``activate``."""
     if household is None:
         household = provider_family(hub) if MemberKind(kind).provides else resident_family(hub)
-    person = household.members.caregivers().first()
+    person = person or household.members.caregivers().first()
     made = services.register_member(
         hub=hub, household=household, person=person, kind=kind, actor=actor
     )
@@ -62,4 +71,56 @@ def train(made, *, actor=None, safety_on=date(2026, 10, 1)):
         services.record_training(made, item=item, minutes=minutes, completed_on=on, actor=actor)
 
 
-__all__ = ["caregiver", "child", "member", "provider_family", "resident_family"]
+WEEKDAYS_7_TO_19 = [(day, time(7, 0), time(19, 0)) for day in range(5)]
+
+
+def provider(hub, *, weekly=None, actor=None, household=None, person=None, **flags):
+    """A registered provider with a profile: weekdays 7:00-19:00 unless ``weekly`` is given."""
+    made = member(
+        hub, MemberKind.PROVIDER, activate=True, household=household, person=person, actor=actor
+    )
+    profile_services.update_profile(
+        made,
+        flags={
+            "escorts_on_foot": True,
+            "cares_at_own_home": True,
+            "accepts_infants": True,
+            "accepts_siblings": True,
+            "cares_at_hub": True,
+            **flags,
+        },
+        max_distance_km=Decimal("2.0"),
+        districts=[],
+        weekly=WEEKDAYS_7_TO_19 if weekly is None else weekly,
+        actor=actor,
+    )
+    made.refresh_from_db()
+    return made
+
+
+def ask(user_member, *, children=None, actor=None, **details):
+    """A one-off request for the family's children: Monday 2026-12-07, 9:00-11:00 at the
+    provider's home, unless ``details`` say otherwise."""
+    values = dict(
+        kind=RequestKind.CARE,
+        pattern=RequestPattern.ONCE,
+        first_on=date(2026, 12, 7),
+        last_on=None,
+        weekdays="",
+        starts=time(9, 0),
+        ends=time(11, 0),
+        reason=RequestReason.REFRESH,
+        care_place=CarePlace.PROVIDER_HOME,
+    )
+    values.update(details)
+    if children is None:
+        children = list(user_member.household.members.children())
+    return request_services.create_request(
+        user_member,
+        children=children,
+        details=request_services.RequestDetails(**values),
+        actor=actor,
+    )
+
+
+__all__ = ["ask", "caregiver", "child", "member", "provider", "provider_family", "resident_family"]
