@@ -25,7 +25,6 @@ import argparse
 import json
 import os
 import random
-import statistics
 import subprocess
 import sys
 import time
@@ -37,20 +36,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from checkin_search import TODAY, Registry, setup_django, throwaway_database  # noqa: E402
+from checkin_search import TODAY, Registry, _ms, setup_django, throwaway_database  # noqa: E402
 
 TARGET_P95_MS = 100
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/hiroba"
-
-
-def _ms(samples: list[float]) -> dict:
-    ordered = sorted(samples)
-    return {
-        "p50_ms": round(statistics.median(ordered) * 1000, 2),
-        "p95_ms": round(ordered[int(len(ordered) * 0.95) - 1] * 1000, 2),
-        "max_ms": round(ordered[-1] * 1000, 2),
-        "n": len(ordered),
-    }
 
 
 def _branch(rng: random.Random, index: int, users: int, providers: int):

@@ -134,3 +134,8 @@ WEEKDAY_LABELS = (
     _("Sat"),
     _("Sun"),
 )
+
+
+def weekday_names(days) -> str:
+    """Weekday numbers (Monday = 0) as "月・水・金"."""
+    return "・".join(str(WEEKDAY_LABELS[int(d)]) for d in sorted({int(d) for d in days}))

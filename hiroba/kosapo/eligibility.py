@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from hiroba.families.models import Household, Member
 from hiroba.kosapo.choices import SAFETY_COURSES, MemberStatus, TrainingItem
+from hiroba.kosapo.rules import member_rules
 from hiroba.lib.ages import add_years, age_in_years, school_grade
 
 
@@ -146,6 +147,13 @@ def training_status(trainings, on: date, rules: dict) -> TrainingStatus:
             if previous is None or row.completed_on > previous:
                 status.last_taken[row.item] = row.completed_on
     return status
+
+
+def provider_training(member, on: date, *, municipality=None) -> TrainingStatus:
+    """A member's training status on ``on`` under their municipality's rules (pass the
+    municipality when it is loaded already, e.g. from the request of the same branch)."""
+    rules = member_rules(municipality or member.hub.ward.municipality, on)
+    return training_status(member.trainings.all(), on, rules)
 
 
 def matching_blockers(member, status: TrainingStatus) -> list[str]:

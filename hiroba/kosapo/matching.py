@@ -25,7 +25,7 @@ from functools import cached_property
 
 from django.utils.translation import gettext as _
 
-from hiroba.kosapo.choices import WEEKDAY_LABELS, CarePlace, ContactResponse
+from hiroba.kosapo.choices import CarePlace, ContactResponse, weekday_names
 
 INFANT_MONTHS = 12
 EARTH_RADIUS_KM = 6371.0
@@ -43,6 +43,13 @@ class Schedule:
     starts: time
     ends: time
     label: str = ""
+
+    @classmethod
+    def of(cls, first_on, last_on, weekdays: str, starts, ends, *, label: str = "") -> Schedule:
+        """From a request's fields: ``weekdays`` as digits ("024"); a one-off request has
+        none and falls on its own day."""
+        days = frozenset(int(d) for d in weekdays) or frozenset({first_on.weekday()})
+        return cls(first_on, last_on, days, starts, ends, label)
 
     def dates(self) -> tuple[date, ...]:
         return self._dates
@@ -241,10 +248,6 @@ def _covered_weekdays(schedule: Schedule, weekly, needed: frozenset[int]) -> fro
     )
 
 
-def _day_names(days: Iterable[int]) -> str:
-    return "・".join(str(WEEKDAY_LABELS[d]) for d in sorted(days))
-
-
 def _judge_time(request, provider, ranked: Ranked, covered, needed) -> None:
     clash = next((c for c in provider.commitments if schedules_clash(request.schedule, c)), None)
     if clash is not None:
@@ -264,7 +267,7 @@ def _judge_time(request, provider, ranked: Ranked, covered, needed) -> None:
     if not covered:
         ranked.exclusions.append(_("not available at these times"))
     elif len(covered) < len(needed):
-        ranked.reasons.append(_("available on {days} only").format(days=_day_names(covered)))
+        ranked.reasons.append(_("available on {days} only").format(days=weekday_names(covered)))
     else:
         ranked.reasons.append(_("available at every requested time"))
 

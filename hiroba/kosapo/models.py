@@ -18,7 +18,6 @@ from hiroba.core.models import District, Hub
 from hiroba.families.models import Household, Member
 from hiroba.kosapo.choices import (
     CURRENT_STATUSES,
-    WEEKDAY_LABELS,
     CarePlace,
     ContactResponse,
     CouponEntry,
@@ -31,6 +30,7 @@ from hiroba.kosapo.choices import (
     RequestReason,
     RequestStatus,
     TrainingItem,
+    weekday_names,
 )
 
 
@@ -340,7 +340,7 @@ class CareRequest(models.Model):
 
     @property
     def weekday_labels(self) -> str:
-        return "・".join(str(WEEKDAY_LABELS[int(d)]) for d in sorted(set(self.weekdays)))
+        return weekday_names(self.weekdays)
 
 
 class ProviderContact(models.Model):

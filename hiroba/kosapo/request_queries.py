@@ -21,6 +21,7 @@ from hiroba.families.queries import registry_hub_id, registry_hub_ids
 from hiroba.kosapo import eligibility, matching
 from hiroba.kosapo.choices import (
     COMMITTED_REQUEST_STATUSES,
+    OPEN_REQUEST_STATUSES,
     MemberKind,
     MemberStatus,
     RequestKind,
@@ -66,9 +67,7 @@ def get_request_for_user(user, pk, permission: str = MATCH_REQUESTS) -> CareRequ
 def requests_of(hub: Hub, *, status: str = "") -> QuerySet[CareRequest]:
     found = _requests().filter(hub_id=registry_hub_id(hub)).prefetch_related("children")
     if status == "open":
-        return found.filter(status__in=[RequestStatus.RECEIVED, RequestStatus.ARRANGING]).order_by(
-            "first_on", "pk"
-        )
+        return found.filter(status__in=OPEN_REQUEST_STATUSES).order_by("first_on", "pk")
     if status:
         found = found.filter(status=status)
     return found.order_by("-created_at", "-pk")
@@ -183,15 +182,8 @@ SCHEDULE_FIELDS = ("pk", "provider_id", "first_on", "last_on", "weekdays", "star
 
 def _schedule(row: tuple) -> matching.Schedule:
     """(pk, first_on, last_on, weekdays, starts, ends) → the request's Schedule."""
-    pk, first_on, last_on, weekdays, starts, ends = row
-    return matching.Schedule(
-        first_on=first_on,
-        last_on=last_on,
-        weekdays=frozenset(int(d) for d in weekdays) or frozenset({first_on.weekday()}),
-        starts=starts,
-        ends=ends,
-        label=f"R{pk}",
-    )
+    pk, *fields = row
+    return matching.Schedule.of(*fields, label=f"R{pk}")
 
 
 def _commitments(scope: dict, request: CareRequest) -> dict[int, list[matching.Schedule]]:
@@ -288,7 +280,7 @@ def candidates_for(request: CareRequest, *, on: date | None = None) -> matching.
     providers = [
         p
         for p in _providers(request.hub_id)
-        if p.pk != request.member_id and p.household_id != request.household_id
+        if p.household_id != request.household_id  # never the requesting family itself
     ]
     scope = _branch_providers(request.hub_id)
     rows = _provider_rows(scope, request.first_on)
@@ -310,8 +302,8 @@ def candidates_for(request: CareRequest, *, on: date | None = None) -> matching.
 
 def provider_blockers(request: CareRequest, provider: KosapoMember, on: date) -> list[str]:
     """Why ``provider`` may not be offered at all today (membership, training, safety)."""
-    rules = member_rules(request.hub.ward.municipality, on)
-    status = eligibility.training_status(provider.trainings.all(), on, rules)
+    municipality = request.hub.ward.municipality  # the provider's too: same branch
+    status = eligibility.provider_training(provider, on, municipality=municipality)
     return eligibility.matching_blockers(provider, status)
 
 

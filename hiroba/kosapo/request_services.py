@@ -34,7 +34,11 @@ from hiroba.kosapo.choices import (
 )
 from hiroba.kosapo.errors import KosapoError
 from hiroba.kosapo.models import CareRequest, KosapoMember, ProviderContact
-from hiroba.kosapo.request_queries import clashing_commitment, provider_blockers
+from hiroba.kosapo.request_queries import (
+    clashing_commitment,
+    latest_answers,
+    provider_blockers,
+)
 from hiroba.kosapo.rules import member_rules
 
 REQUESTING_STATUSES = (MemberStatus.ACTIVE, MemberStatus.RENEWAL_DUE)
@@ -97,14 +101,10 @@ def _normalised(details: RequestDetails, member: KosapoMember, today: date) -> R
             raise KosapoError("weekdays_needed")
         if details.last_on is None or details.last_on < details.first_on:
             raise KosapoError("dates_order")
-    schedule = matching.Schedule(
-        first_on=details.first_on,
-        last_on=details.last_on,
-        weekdays=frozenset(int(d) for d in details.weekdays or str(details.first_on.weekday())),
-        starts=details.starts,
-        ends=details.ends,
+    schedule = matching.Schedule.of(
+        details.first_on, details.last_on, details.weekdays, details.starts, details.ends
     )
-    if next(iter(schedule.dates()), None) is None:
+    if not schedule.dates():
         raise KosapoError("no_dates")
     if member.expires_on and details.last_on > member.expires_on:
         raise KosapoError("beyond_membership", day=member.expires_on.isoformat())
@@ -177,7 +177,7 @@ def _check_provider(request: CareRequest, provider: KosapoMember) -> None:
         raise KosapoError("provider_elsewhere")
     if not provider.provides:
         raise KosapoError("not_a_provider")
-    if provider.household_id == request.household_id or provider.pk == request.member_id:
+    if provider.household_id == request.household_id:
         raise KosapoError("provider_is_requester")
 
 
@@ -216,16 +216,6 @@ def record_contact(
     return contact
 
 
-def _latest_answer(request: CareRequest, provider: KosapoMember) -> str:
-    latest = (
-        ProviderContact.objects.filter(request=request, provider=provider)
-        .order_by("-contacted_at", "-pk")
-        .values_list("response", flat=True)
-        .first()
-    )
-    return latest or ""
-
-
 def introduce_provider(
     request: CareRequest,
     provider: KosapoMember,
@@ -249,7 +239,7 @@ def introduce_provider(
         clash = clashing_commitment(request, provider)
         if clash:
             raise KosapoError("provider_double_booked", request=clash)
-        answer = _latest_answer(request, provider)
+        answer, _reason = latest_answers(request).get(provider.pk, ("", ""))
         if answer == ContactResponse.NO:
             raise KosapoError("provider_declined")
         if answer != ContactResponse.YES:

@@ -31,7 +31,7 @@ from hiroba.kosapo.request_forms import (
     RequestForm,
     format_ranges,
 )
-from hiroba.kosapo.views import _number
+from hiroba.kosapo.views import _form_errors, _number
 
 PAGE_SIZE = 50
 REQUEST_PARTS = ("request", "children", "notes", "candidates", "contacts")
@@ -298,7 +298,7 @@ def provider_away(request, kosapo_member_id: int):
         return redirect_after_post(request, page)
     form = AwayForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(str(e) for v in form.errors.values() for e in v))
+        messages.error(request, _form_errors(form))
         return redirect_after_post(request, page)
     try:
         profile_services.add_unavailability(member, **form.cleaned_data, actor=request.user)

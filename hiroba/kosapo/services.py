@@ -192,8 +192,7 @@ def record_training(
 
 
 def provider_training(member: KosapoMember, on: date) -> eligibility.TrainingStatus:
-    rules = member_rules(_municipality(member.hub), on)
-    return eligibility.training_status(member.trainings.all(), on, rules)
+    return eligibility.provider_training(member, on)
 
 
 def _fiscal_year_end(on: date) -> date:
