@@ -14,6 +14,8 @@ urlpatterns = [
     path("staff/consultations/", include("hiroba.consultations.urls")),
     path("staff/support/", include("hiroba.support.urls")),
     path("staff/kosapo/", include("hiroba.kosapo.urls")),
+    path("staff/evaluation/", include("hiroba.evaluation.urls")),
+    path("evaluation/", include("hiroba.evaluation.public_urls")),
     path("staff/", include("hiroba.accounts.urls")),
     # Staff accounts are created by managers and their login e-mail is managed there, so
     # allauth's self-service sign-up and e-mail pages are switched off.

@@ -29,6 +29,7 @@ LAYERS = {
     "kosapo": 3,
     # Parent-facing pages and the annual evaluation read everything below them.
     "portal": 4,
+    "evaluation": 4,
 }
 # Domain apps may import each other only where written here (e.g. everyone may use families).
 ALLOWED_DOMAIN_IMPORTS: set[tuple[str, str]] = {

@@ -28,10 +28,16 @@ from hiroba.consultations.services import open_break_glass, refer
 from hiroba.consultations.tests.factories import agency, consultation, referral_data
 from hiroba.core import audit
 from hiroba.core.tests.factories import DistrictFactory, HubFactory, VenueFactory
+from hiroba.evaluation.models import EvaluationSheet
+from hiroba.evaluation.services import add_comment as add_evaluation_comment
+from hiroba.evaluation.services import log_action as log_evaluation_action
+from hiroba.evaluation.tests.factories import goal as evaluation_goal
+from hiroba.evaluation.tests.factories import sheet as evaluation_sheet
 from hiroba.families.tests.factories import family
 from hiroba.kosapo.choices import MemberKind
 from hiroba.kosapo.tests.factories import ask as kosapo_ask
 from hiroba.kosapo.tests.factories import member as kosapo_member
+from hiroba.lib.fiscal import fiscal_year_of
 from hiroba.programs.services import apply
 from hiroba.programs.tests.factories import program
 from hiroba.support.tests.case_factories import activity as community_activity
@@ -76,6 +82,10 @@ OBJECTS = {
     "kosapo_request_id": lambda t: (
         kosapo_ask(kosapo_member(t.hub, MemberKind.USER, activate=True)).pk
     ),
+    "sheet_id": lambda t: _evaluation_goal(t).sheet_id,
+    "goal_id": lambda t: _evaluation_goal(t).pk,
+    "comment_id": lambda t: _evaluation_comment(t).pk,
+    "evaluation_action_id": lambda t: _evaluation_action(t).pk,
 }
 
 
@@ -125,6 +135,35 @@ def _support_plan_item(tenant):
 def _support_linkage(tenant):
     case = _support_case(tenant)
     return support_linkage(case, actor=case.opened_by)
+
+
+def _evaluation_goal(tenant):
+    """A draft sheet of the tenant's main hub for the current fiscal year, with one goal."""
+    year = fiscal_year_of(localdate())
+    sheet = EvaluationSheet.objects.filter(hub=tenant.hub, fiscal_year=year).first()
+    sheet = sheet or evaluation_sheet(tenant.hub, year)
+    return sheet.goals.first() or evaluation_goal(sheet)
+
+
+def _evaluation_comment(tenant):
+    goal = _evaluation_goal(tenant)
+    return add_evaluation_comment(
+        goal.sheet,
+        goal=goal,
+        section="results",
+        body="確認",
+        side="ward",
+        actor=MembershipFactory(hub=None, ward=tenant.ward, role=Role.WARD_OFFICIAL).user,
+    )
+
+
+def _evaluation_action(tenant):
+    return log_evaluation_action(
+        _evaluation_goal(tenant),
+        done_on=localdate(),
+        text="講座を開催",
+        actor=None,
+    )
 
 
 def _visit(tenant):

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import jaconv
+
 from hiroba.lib.errors import InputError
 
 # Zero-width characters and C0 controls creep in from copy-paste and are invisible.
@@ -42,6 +44,20 @@ def clean_multiline(text: str) -> str:
     for line in lines:
         if line or (kept and kept[-1]):
             kept.append(line)
+    while kept and not kept[-1]:
+        kept.pop()
+    return "\n".join(kept)
+
+
+def clean_document_text(text: str) -> str:
+    """Text that will be published as typed (an evaluation sheet): unlike :func:`clean_multiline`
+    no NFKC, so 「（）」, ①, ～ and full-width digits stay as written; only invisible characters go,
+    half-width katakana become full-width, line ends are trimmed and blank runs shrink to one."""
+    text = jaconv.h2z(_INVISIBLE.sub("", text), kana=True, ascii=False, digit=False)
+    kept: list[str] = []
+    for line in (line.rstrip() for line in text.splitlines()):
+        if line.strip() or (kept and kept[-1]):
+            kept.append(line if line.strip() else "")
     while kept and not kept[-1]:
         kept.pop()
     return "\n".join(kept)

@@ -9,26 +9,22 @@ Typst source holds no human text); ``roster_pdf`` hands that data to the Typst s
 Names, titles and messages only ever travel as JSON strings, which Typst places as text and
 never reads as markup: a name like ``#set $x$`` prints exactly as typed.
 
-The Japanese font (Noto Sans JP) comes from the ``pylopdf-fonts-jp`` package installed from
-PyPI, never from this repository or the machine's fonts, so every server prints the same
-pages (docs/decisions/0007-pdf-with-typst-and-a-pypi-font.md).
+Typesetting and the font are shared: ``hiroba.core.typeset``.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import quote
 
-import pylopdf_fonts_jp
-import typst
 from django.conf import settings
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from hiroba.core.typeset import FONT_FAMILY, compile_typst
 from hiroba.families.choices import MemberKind
 from hiroba.families.models import Member
 from hiroba.families.templatetags.family_tags import age
@@ -40,29 +36,7 @@ from hiroba.programs.models import Entry, Program, ProgramSession
 
 PRINT_DIR = Path(__file__).resolve().parent / "templates" / "programs" / "print"
 ROSTER_TEMPLATE = PRINT_DIR / "roster.typ"
-FONT_FAMILY = "Noto Sans JP"
 NO_VALUE = "—"
-
-
-def font_dir() -> Path:
-    """The folder of the installed font package (Noto Sans JP and Noto Serif JP, SIL OFL)."""
-    return Path(pylopdf_fonts_jp.sans_path()).parent
-
-
-def compile_typst(template: Path, data: dict) -> bytes:
-    """Typeset ``template`` with ``data`` as ``sys.inputs.data`` (JSON).
-
-    System fonts are ignored so the output does not depend on what a server has installed;
-    Typst's own embedded fonts stay available for digits and symbols it falls back to. The
-    template's folder is the project root, so the source can read nothing outside it.
-    """
-    return typst.compile(
-        template,
-        root=template.parent,
-        font_paths=[font_dir()],
-        ignore_system_fonts=True,
-        sys_inputs={"data": json.dumps(data, ensure_ascii=False)},
-    )
 
 
 def roster_pdf(program: Program, session: ProgramSession) -> bytes:

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "hiroba.consultations",
     "hiroba.support",
     "hiroba.kosapo",
+    "hiroba.evaluation",
     "hiroba.portal",
 ]
 

@@ -2,6 +2,7 @@ import pytest
 
 from hiroba.lib.errors import InputError
 from hiroba.lib.text import (
+    clean_document_text,
     clean_multiline,
     clean_text,
     format_phone,
@@ -190,3 +191,9 @@ def test_normalize_email(text, expected):
 )
 def test_normalize_email_invalid(text):
     assert error_code(normalize_email, text) == "email_invalid"
+
+
+def test_document_text_keeps_japanese_typography_and_fixes_only_what_is_broken():
+    typed = "\ufeff（親子の居場所事業）①　４月～\u200b  \r\n\r\n\r\nｶﾀｶﾅ ＡＢＣ\n\n"
+    assert clean_document_text(typed) == "（親子の居場所事業）①\u3000４月～\n\nカタカナ ＡＢＣ"
+    assert clean_document_text("") == ""

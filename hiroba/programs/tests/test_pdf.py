@@ -17,6 +17,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from hiroba.accounts.choices import Role
+from hiroba.core import typeset
 from hiroba.core.models import AuditLog
 from hiroba.families.models import Member
 from hiroba.families.tests.factories import caregiver, child, family
@@ -170,8 +171,8 @@ def test_the_pdf_embeds_noto_sans_jp_from_the_installed_package(weaning):
         for font in page["/Resources"]["/Font"].values()
     }
     assert any("NotoSansJP" in name for name in fonts), fonts
-    assert "site-packages" in pdf.font_dir().parts  # installed, never a copy in the repo
-    assert Path(pdf.font_dir(), "NotoSansJP-Regular.otf").is_file()
+    assert "site-packages" in typeset.font_dir().parts  # installed, never a copy in the repo
+    assert Path(typeset.font_dir(), "NotoSansJP-Regular.otf").is_file()
 
 
 def test_typst_markup_in_names_titles_and_messages_prints_as_typed(world):
