@@ -28,9 +28,9 @@ from hiroba.consultations.services import open_break_glass, refer
 from hiroba.consultations.tests.factories import agency, consultation, referral_data
 from hiroba.core import audit
 from hiroba.core.tests.factories import DistrictFactory, HubFactory, VenueFactory
+from hiroba.evaluation.action_services import log_action as log_evaluation_action
 from hiroba.evaluation.models import EvaluationSheet
 from hiroba.evaluation.services import add_comment as add_evaluation_comment
-from hiroba.evaluation.services import log_action as log_evaluation_action
 from hiroba.evaluation.tests.factories import goal as evaluation_goal
 from hiroba.evaluation.tests.factories import sheet as evaluation_sheet
 from hiroba.families.tests.factories import family

@@ -13,4 +13,4 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Annual evaluation")
 
     def ready(self) -> None:
-        from hiroba.evaluation import rules  # noqa: F401 - registers the form's wording
+        from hiroba.evaluation import dashboard, rules  # noqa: F401 - card, form wording

@@ -47,3 +47,16 @@ class Side(models.TextChoices):
 
     OPERATOR = "operator", _("Operator")
     WARD = "ward", _("Ward")
+
+
+class Change(models.TextChoices):
+    """What a revision of the sheet recorded."""
+
+    CREATED = "created", _("Sheet started")
+    IMPORTED = "imported", _("Imported from the published text")
+    HEADER = "header", _("Header edited")
+    GOAL = "goal", _("Key goal saved")
+    GOAL_DELETED = "goal_deleted", _("Key goal deleted")
+    GOAL_MOVED = "goal_moved", _("Key goals reordered")
+    TARGETS = "targets", _("Targets set")
+    CORRECTION = "correction", _("Correction started")

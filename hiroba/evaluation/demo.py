@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from hiroba.accounts.models import User
 from hiroba.core.demodata import DemoContext, register
-from hiroba.evaluation import import_services, services
+from hiroba.evaluation import action_services, import_services, services
 from hiroba.evaluation.choices import GoalPart, Section, Side
 from hiroba.evaluation.services import GoalContent, ThemeContent
 from hiroba.evaluation.textimport import parse_sheet_text
@@ -67,13 +67,13 @@ def seed_sheets(ctx: DemoContext) -> None:
     manager = User.objects.get(email="manager@example.jp")
     ward = User.objects.get(email="ward@example.jp")
     this_year = fiscal_year_of(ctx.today)
-    _import_past(hub, this_year - 2, manager)
+    _import_past(hub, this_year - 2, manager, ctx.today)
     _publish_last_year(hub, this_year - 1, manager, ward)
     _start_this_year(ctx, hub, this_year, manager, ward)
     ctx.log("  evaluation: 3 sheets (imported, published, in review)")
 
 
-def _import_past(hub, year: int, manager) -> None:
+def _import_past(hub, year: int, manager, today) -> None:
     first, last = fiscal_year_bounds(year)
     text = PAST_TEXT.format(
         ward=hub.ward.name,
@@ -82,7 +82,9 @@ def _import_past(hub, year: int, manager) -> None:
         period=f"{format_fiscal_year(year)[:-1]}4月1日～{format_fiscal_year(year + 1)[:-1]}3月31日",
         operator=hub.operator.name,
     )
-    import_services.import_sheet(hub, parse_sheet_text(text), fiscal_year=year, actor=manager)
+    import_services.import_sheet(
+        hub, parse_sheet_text(text), fiscal_year=year, actor=manager, today=today
+    )
 
 
 def _publish_last_year(hub, year: int, manager, ward) -> None:
@@ -131,7 +133,7 @@ def _start_this_year(ctx: DemoContext, hub, year: int, manager, ward) -> None:
     for index, days, text in logged:
         done_on = min(first + timedelta(days=days), ctx.today)
         if index < len(goals):
-            services.log_action(
+            action_services.log_action(
                 goals[index], done_on=done_on, text=text, actor=manager, today=ctx.today
             )
     if goals:

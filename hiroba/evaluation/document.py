@@ -150,7 +150,9 @@ def figure_text(indicator, value, previous, target) -> str:
     unit = str(indicator.unit)
     text = f"{indicators.format_value(indicator, value)}{unit}" if value is not None else "—"
     notes = []
-    if previous is not None:
+    # Last year's figure only when the records held any: a year before the hub used Hiroba
+    # counts nothing, and "前年度 0人" would misinform.
+    if previous:
         notes.append(
             _("last year {value}").format(
                 value=f"{indicators.format_value(indicator, previous)}{unit}"
@@ -160,12 +162,17 @@ def figure_text(indicator, value, previous, target) -> str:
         if change is not None and unit != "%":
             notes.append(_("change {change}").format(change=f"{change:+}%"))
     if target is not None:
-        notes.append(
-            _("target {value}").format(value=f"{indicators.format_value(indicator, target)}{unit}")
-        )
+        notes.append(_("target {value}").format(value=f"{_target_text(indicator, target)}{unit}"))
     if notes:
         text += "（" + "、".join(notes) + "）"
     return text
+
+
+def _target_text(indicator, target: Decimal) -> str:
+    """The target as typed: 95.5 stays 95.5 even for a whole-number indicator."""
+    if target == target.to_integral_value() or indicator.decimals:
+        return indicators.format_value(indicator, target)
+    return f"{target:,.1f}"
 
 
 def render_item(line: str, figures: dict[str, Figure] | None) -> str:
@@ -184,7 +191,8 @@ def render_item(line: str, figures: dict[str, Figure] | None) -> str:
 
 # -- the document ---------------------------------------------------------------------------
 def sheet_document(sheet: EvaluationSheet) -> dict:
-    """What the sheet prints (see the module docstring); frozen once published."""
+    """What the sheet prints (see the module docstring): frozen when both sides agree, and
+    published as frozen."""
     if sheet.published_data is not None:
         return sheet.published_data
     return build_document(sheet)
@@ -270,7 +278,8 @@ def _goal(goal: Goal, number: int, style: str, figures, keys) -> dict:
                         "marker": f"{n}．" if titled else "",
                         "title": theme.title if titled else "",
                         "items": [
-                            render_item(item, figures) for item in lines(getattr(theme, key))
+                            render_item(item, figures if key == "results" else None)
+                            for item in lines(getattr(theme, key))
                         ],
                     }
                     for n, theme in enumerate(themes, start=1)

@@ -35,6 +35,10 @@ MESSAGES = {
     "action_outside_year": _("The date must be within {year} ({first} to {last})."),
     "action_text_needed": _("Write what was done."),
     "goal_not_current": _("Actions are logged against this year's key goals only."),
+    "import_not_past": _(
+        "Only years before {year} can be imported as published. Write this year's sheet here "
+        "and review it with the ward."
+    ),
     "import_empty": _("No key goals were found in the text, so nothing was saved."),
     "target_range": _("Enter a target from 0 to 99,999,999."),
 }

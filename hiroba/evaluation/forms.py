@@ -162,7 +162,11 @@ class TargetsForm(RevisionForm):
             except InvalidOperation:
                 self.add_error(name, _("Enter a number, e.g. 30000 or 95.5."))
                 continue
-            if not Decimal(0) <= value <= Decimal("99999999") or value != round(value, 1):
+            if (
+                not value.is_finite()
+                or not Decimal(0) <= value <= Decimal("99999999")
+                or value != round(value, 1)
+            ):
                 self.add_error(
                     name, _("Enter a target from 0 to 99,999,999 with at most one decimal.")
                 )

@@ -7,23 +7,33 @@ The parse is shown to staff first; only what they confirm is saved, as a publish
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db import transaction
 from django.utils import timezone, translation
 
 from hiroba.core import audit
 from hiroba.core.models import Hub
 from hiroba.evaluation import document
-from hiroba.evaluation.choices import GoalPart, SheetLayout, SheetStatus
+from hiroba.evaluation.choices import Change, GoalPart, SheetLayout, SheetStatus
 from hiroba.evaluation.errors import EvaluationError
 from hiroba.evaluation.models import EvaluationSheet, Goal, Theme
 from hiroba.evaluation.services import _keep_revision
 from hiroba.evaluation.textimport import ParsedGoal, ParsedSheet
+from hiroba.lib.fiscal import fiscal_year_of
 from hiroba.lib.wareki import format_fiscal_year
 
 
-def import_sheet(hub: Hub, parsed: ParsedSheet, *, fiscal_year: int, actor) -> EvaluationSheet:
+def import_sheet(
+    hub: Hub, parsed: ParsedSheet, *, fiscal_year: int, actor, today: date | None = None
+) -> EvaluationSheet:
+    """Save a past year's sheet as published. Only years before this one: a sheet of this
+    year goes through the review with the ward."""
     if hub.is_satellite:
         raise EvaluationError("satellite_sheet")
+    this_year = fiscal_year_of(today or timezone.localdate())
+    if fiscal_year >= this_year:
+        raise EvaluationError("import_not_past", year=format_fiscal_year(this_year))
     if not parsed.goals and not parsed.next_goals:
         raise EvaluationError("import_empty")
     with transaction.atomic():
@@ -39,8 +49,7 @@ def import_sheet(hub: Hub, parsed: ParsedSheet, *, fiscal_year: int, actor) -> E
             status=SheetStatus.PUBLISHED,
             imported=True,
             layout=SheetLayout.THEMED if themed else SheetLayout.SIMPLE,
-            term_year=parsed.term_year,
-            term_years=parsed.term_years,
+            **_term(parsed),
             implementers="\n".join(parsed.implementers),
             purpose=parsed.purpose,
             principles="\n".join(parsed.principles),
@@ -54,7 +63,7 @@ def import_sheet(hub: Hub, parsed: ParsedSheet, *, fiscal_year: int, actor) -> E
         with translation.override("ja"):
             sheet.published_data = document.build_document(sheet, with_figures=False)
         sheet.save(update_fields=["published_at", "published_by", "published_data"])
-        _keep_revision(sheet, "imported", actor)
+        _keep_revision(sheet, Change.IMPORTED, actor)
         audit.record(
             "evaluation.sheet.imported",
             actor=actor,
@@ -62,6 +71,14 @@ def import_sheet(hub: Hub, parsed: ParsedSheet, *, fiscal_year: int, actor) -> E
             payload={"fiscal_year": fiscal_year, "goals": len(parsed.goals)},
         )
     return sheet
+
+
+def _term(parsed: ParsedSheet) -> dict:
+    """The contract year as printed, unless it cannot be (e.g. 「9年度目／5か年度」)."""
+    year, years = parsed.term_year, parsed.term_years
+    if year and years and 1 <= year <= years:
+        return {"term_year": year, "term_years": years}
+    return {"term_year": None, "term_years": None}
 
 
 def _save_goals(sheet: EvaluationSheet, part: str, goals: list[ParsedGoal]) -> None:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from hiroba.core.models import Hub
 from hiroba.evaluation.choices import (
     FROZEN_STATUSES,
+    Change,
     GoalPart,
     Section,
     SheetLayout,
@@ -255,7 +256,7 @@ class SheetRevision(models.Model):
     )
     number = models.PositiveIntegerField(_("revision"))
     text = models.TextField()
-    summary = models.CharField(_("change"), max_length=200)
+    summary = models.CharField(_("change"), max_length=200, choices=Change.choices)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+"
     )

@@ -21,12 +21,12 @@ VIEW_SHEETS = rbac.define(
 )
 EDIT_SHEETS = rbac.define(
     "evaluation.edit_sheets",
-    _("Write the annual evaluation sheet for the operator, import past sheets"),
+    _("Write the annual evaluation sheet for the operator"),
     [Role.HUB_MANAGER, Role.HUB_STAFF],
 )
 APPROVE_FOR_OPERATOR = rbac.define(
     "evaluation.approve_for_operator",
-    _("Approve and publish the annual evaluation for the operator"),
+    _("Approve and publish the annual evaluation for the operator, import past sheets"),
     [Role.HUB_MANAGER],
 )
 REVIEW_FOR_WARD = rbac.define(

@@ -1,5 +1,6 @@
 """The public pages of a hub's evaluations: every published sheet by year, each readable on a
-phone and downloadable as the PDF. Only published versions are shown; anything else is 404."""
+phone and downloadable as the PDF. Only published versions are shown; anything else is 404.
+Only the PDF may be cached by others: the pages carry the visitor's own form token."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from hiroba.evaluation import document, queries
 from hiroba.evaluation.views_work import sheet_file_response
 
 
-@cache_control(public=True, max_age=300)
 def hub_sheets(request, hub_id: int):
     hub = queries.public_hub(hub_id)
     return render(
@@ -20,7 +20,6 @@ def hub_sheets(request, hub_id: int):
     )
 
 
-@cache_control(public=True, max_age=300)
 def sheet(request, hub_id: int, sheet_id: int):
     published = queries.get_published_sheet(hub_id, sheet_id)
     return render(

@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime, time
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from hiroba.accounts.scope import get_for_user
 from hiroba.core.models import Hub
-from hiroba.evaluation.choices import GoalPart, SheetStatus
+from hiroba.evaluation.choices import EDITABLE_STATUSES, GoalPart, SheetStatus
 from hiroba.evaluation.models import EvaluationSheet, Goal, LoggedAction, SheetComment
 from hiroba.lib.fiscal import fiscal_year_bounds
 from hiroba.programs.models import Program
@@ -115,4 +115,13 @@ def programs_in_year(sheet: EvaluationSheet) -> QuerySet[Program]:
         )
         .distinct()
         .order_by("title")
+    )
+
+
+def open_sheets(hub: Hub) -> list[EvaluationSheet]:
+    """The hub's sheets not yet published, each with ``open_comments`` (not resolved)."""
+    return list(
+        EvaluationSheet.objects.filter(hub=hub, status__in=EDITABLE_STATUSES)
+        .annotate(open_comments=Count("comments", filter=Q(comments__resolved_at__isnull=True)))
+        .order_by("-fiscal_year", "-version")
     )

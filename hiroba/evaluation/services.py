@@ -15,7 +15,6 @@ what is published.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
@@ -27,6 +26,7 @@ from hiroba.core.models import Hub
 from hiroba.evaluation import document, indicators
 from hiroba.evaluation.choices import (
     EDITABLE_STATUSES,
+    Change,
     GoalPart,
     Section,
     SheetLayout,
@@ -43,7 +43,6 @@ from hiroba.evaluation.models import (
     SheetRevision,
     Theme,
 )
-from hiroba.lib.fiscal import fiscal_year_bounds
 from hiroba.lib.wareki import format_fiscal_year
 
 HEADER_FIELDS = (
@@ -97,7 +96,7 @@ def create_sheet(hub: Hub, fiscal_year: int, *, actor) -> EvaluationSheet:
         _fill_header(sheet, _latest_before(hub, fiscal_year))
         sheet.save()
         carried = _carry_next_year_goals(sheet)
-        _keep_revision(sheet, "created", actor)
+        _keep_revision(sheet, Change.CREATED, actor)
         audit.record(
             "evaluation.sheet.created",
             actor=actor,
@@ -108,9 +107,11 @@ def create_sheet(hub: Hub, fiscal_year: int, *, actor) -> EvaluationSheet:
 
 
 def _latest_before(hub: Hub, fiscal_year: int) -> EvaluationSheet | None:
+    """The newest earlier sheet, a published version before a draft correction of its year."""
     return (
         EvaluationSheet.objects.filter(hub=hub, fiscal_year__lt=fiscal_year)
-        .order_by("-fiscal_year", "-version")
+        .exclude(status=SheetStatus.SUPERSEDED)
+        .order_by("-fiscal_year", "version")
         .first()
     )
 
@@ -191,6 +192,9 @@ def _changed(sheet: EvaluationSheet, summary: str, actor) -> None:
     """After a change of content: a new revision, and approvals given before it cleared."""
     sheet.revision += 1
     fields = ["revision"]
+    if sheet.published_data is not None:  # the document frozen at agreement is void now
+        sheet.published_data = None
+        fields.append("published_data")
     if sheet.operator_approved_at or sheet.ward_approved_at:
         sheet.operator_approved_at = sheet.operator_approved_by = None
         sheet.ward_approved_at = sheet.ward_approved_by = None
@@ -233,7 +237,7 @@ def update_header(
             setattr(sheet, name, values[name])
         if changed:
             sheet.save(update_fields=changed)
-            _changed(sheet, "header", actor)
+            _changed(sheet, Change.HEADER, actor)
             audit.record(
                 "evaluation.sheet.header_changed",
                 actor=actor,
@@ -267,10 +271,21 @@ def save_goal(
     actor,
     expected_revision: int | None = None,
 ) -> Goal:
-    """Add a goal at the end of its part, or replace ``goal``'s title and sections."""
+    """Add a goal at the end of its part, or replace ``goal``'s title and sections. Saving a
+    goal unchanged changes nothing (and keeps the approvals)."""
     with transaction.atomic():
         sheet = _locked(sheet, expected_revision)
         themes = _check_goal(sheet, content)
+        part = goal.part if goal is not None else part
+        rows = [
+            (
+                t.title.strip(),
+                t.actions.strip(),
+                t.results.strip() if part == GoalPart.CURRENT else "",
+                t.issues.strip() if part == GoalPart.CURRENT else "",
+            )
+            for t in themes
+        ]
         if goal is None:
             last = sheet.goals.filter(part=part).aggregate(n=Max("position"))["n"] or 0
             goal = Goal.objects.create(
@@ -278,21 +293,18 @@ def save_goal(
             )
         else:
             goal = Goal.objects.get(pk=goal.pk, sheet=sheet)
+            if _goal_rows(goal) == (content.title.strip(), rows):
+                return goal
             goal.title = content.title.strip()
             goal.save(update_fields=["title"])
             goal.themes.all().delete()
         Theme.objects.bulk_create(
             Theme(
-                goal=goal,
-                position=n,
-                title=t.title.strip(),
-                actions=t.actions.strip(),
-                results=t.results.strip() if goal.part == GoalPart.CURRENT else "",
-                issues=t.issues.strip() if goal.part == GoalPart.CURRENT else "",
+                goal=goal, position=n, title=title, actions=actions, results=results, issues=issues
             )
-            for n, t in enumerate(themes, start=1)
+            for n, (title, actions, results, issues) in enumerate(rows, start=1)
         )
-        _changed(sheet, "goal", actor)
+        _changed(sheet, Change.GOAL, actor)
         audit.record(
             "evaluation.goal.saved",
             actor=actor,
@@ -302,6 +314,11 @@ def save_goal(
     return goal
 
 
+def _goal_rows(goal: Goal) -> tuple[str, list[tuple[str, str, str, str]]]:
+    themes = goal.themes.order_by("position").values_list("title", "actions", "results", "issues")
+    return goal.title, [tuple(row) for row in themes]
+
+
 def delete_goal(goal: Goal, *, actor, expected_revision: int | None = None) -> None:
     with transaction.atomic():
         sheet = _locked(goal.sheet, expected_revision)
@@ -309,7 +326,7 @@ def delete_goal(goal: Goal, *, actor, expected_revision: int | None = None) -> N
         part, pk = goal.part, goal.pk
         goal.delete()
         _renumber(sheet, part, list(sheet.goals.filter(part=part).order_by("position")))
-        _changed(sheet, "goal deleted", actor)
+        _changed(sheet, Change.GOAL_DELETED, actor)
         audit.record("evaluation.goal.deleted", actor=actor, obj=sheet, payload={"goal": pk})
 
 
@@ -324,7 +341,7 @@ def move_goal(goal: Goal, offset: int, *, actor, expected_revision: int | None =
             return
         goals[index], goals[target] = goals[target], goals[index]
         _renumber(sheet, goal.part, goals)
-        _changed(sheet, "goal moved", actor)
+        _changed(sheet, Change.GOAL_MOVED, actor)
         audit.record("evaluation.goal.moved", actor=actor, obj=sheet, payload={"goal": goal.pk})
 
 
@@ -366,7 +383,7 @@ def set_targets(
                 )
                 changed.append(code)
         if changed:
-            _changed(sheet, "targets", actor)
+            _changed(sheet, Change.TARGETS, actor)
             audit.record(
                 "evaluation.sheet.targets_changed",
                 actor=actor,
@@ -409,7 +426,10 @@ def approve(
                 raise EvaluationError("already_approved")
             sheet.ward_approved_at, sheet.ward_approved_by = now, actor
         if sheet.operator_approved_at and sheet.ward_approved_at:
+            # What both sides agreed, figures included, is what will be published.
             sheet.status = SheetStatus.AGREED
+            with translation.override("ja"):
+                sheet.published_data = document.build_document(sheet)
         sheet.save()
         audit.record(
             "evaluation.sheet.approved",
@@ -435,8 +455,10 @@ def publish(
             raise EvaluationError("not_agreed")
         sheet.status = SheetStatus.PUBLISHED
         sheet.published_at, sheet.published_by = timezone.now(), actor
-        with translation.override("ja"):
-            sheet.published_data = document.build_document(sheet)
+        if sheet.published_data is None:  # agreed before documents were frozen at agreement
+            with translation.override("ja"):
+                sheet.published_data = document.build_document(sheet)
+        sheet.published_data = {**sheet.published_data, "draft_mark": ""}
         sheet.save()
         if sheet.corrects_id:
             EvaluationSheet.objects.filter(pk=sheet.corrects_id).update(
@@ -467,8 +489,8 @@ def start_correction(sheet: EvaluationSheet, *, actor) -> EvaluationSheet:
             created_by=actor,
             **{name: getattr(sheet, name) for name in HEADER_FIELDS},
         )
-        for goal in sheet.goals.prefetch_related("themes"):
-            _copy_goal(
+        for goal in sheet.goals.prefetch_related("themes", "logged_actions"):
+            new_goal = _copy_goal(
                 goal,
                 copy,
                 part=goal.part,
@@ -476,10 +498,21 @@ def start_correction(sheet: EvaluationSheet, *, actor) -> EvaluationSheet:
                 carried_from=goal.carried_from,
                 sections=("actions", "results", "issues"),
             )
+            LoggedAction.objects.bulk_create(  # the year's record goes on with the new version
+                LoggedAction(
+                    goal=new_goal,
+                    done_on=a.done_on,
+                    text=a.text,
+                    program_id=a.program_id,
+                    created_by_id=a.created_by_id,
+                    created_at=a.created_at,
+                )
+                for a in goal.logged_actions.all()
+            )
         IndicatorTarget.objects.bulk_create(
             IndicatorTarget(sheet=copy, code=t.code, target=t.target) for t in sheet.targets.all()
         )
-        _keep_revision(copy, "correction", actor)
+        _keep_revision(copy, Change.CORRECTION, actor)
         audit.record(
             "evaluation.sheet.correction_started",
             actor=actor,
@@ -519,7 +552,11 @@ def add_comment(
 
 def resolve_comment(comment: SheetComment, *, actor) -> SheetComment:
     with transaction.atomic():
-        comment = SheetComment.objects.select_for_update().get(pk=comment.pk)
+        comment = (
+            SheetComment.objects.select_for_update().select_related("sheet").get(pk=comment.pk)
+        )
+        if comment.sheet.is_frozen:
+            raise EvaluationError("frozen")
         if comment.resolved_at:
             raise EvaluationError("comment_resolved")
         comment.resolved_at, comment.resolved_by = timezone.now(), actor
@@ -531,43 +568,3 @@ def resolve_comment(comment: SheetComment, *, actor) -> SheetComment:
             payload={"comment": comment.pk},
         )
     return comment
-
-
-# -- the action log -----------------------------------------------------------------------------
-def log_action(
-    goal: Goal, *, done_on: date, text: str, actor, program=None, today: date | None = None
-) -> LoggedAction:
-    today = today or timezone.localdate()
-    sheet = goal.sheet
-    if goal.part != GoalPart.CURRENT:
-        raise EvaluationError("goal_not_current")
-    if not text.strip():
-        raise EvaluationError("action_text_needed")
-    if done_on > today:
-        raise EvaluationError("action_in_future")
-    first, last = fiscal_year_bounds(sheet.fiscal_year)
-    if not first <= done_on <= last:
-        raise EvaluationError(
-            "action_outside_year",
-            year=format_fiscal_year(sheet.fiscal_year),
-            first=first.isoformat(),
-            last=last.isoformat(),
-        )
-    with transaction.atomic():
-        action = LoggedAction.objects.create(
-            goal=goal, done_on=done_on, text=text.strip(), program=program, created_by=actor
-        )
-        audit.record(
-            "evaluation.action.logged",
-            actor=actor,
-            obj=sheet,
-            payload={"goal": goal.pk, "action": action.pk},
-        )
-    return action
-
-
-def delete_logged_action(action: LoggedAction, *, actor) -> None:
-    with transaction.atomic():
-        sheet, pk = action.goal.sheet, action.pk
-        action.delete()
-        audit.record("evaluation.action.deleted", actor=actor, obj=sheet, payload={"action": pk})

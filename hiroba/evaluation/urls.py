@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.sheet_list, name="sheet-list"),
     path("new/", views.sheet_create, name="sheet-create"),
     path("import/", views_work.sheet_import, name="sheet-import"),
+    path("term/", views.term_review, name="term-review"),
     path("<int:sheet_id>/", views.sheet_detail, name="sheet-detail"),
     path("<int:sheet_id>/header/", views.header_edit, name="header-edit"),
     path("<int:sheet_id>/goals/new/", views.goal_create, name="goal-create"),

@@ -16,7 +16,7 @@ from hiroba.accounts.context import current_hub
 from hiroba.accounts.permissions import CHECK_OBJECT, staff_view
 from hiroba.accounts.scope import scope_for
 from hiroba.core.htmx import redirect_after_post
-from hiroba.evaluation import document, forms, indicators, queries, services
+from hiroba.evaluation import document, forms, indicators, queries, services, term
 from hiroba.evaluation.choices import GoalPart, SheetStatus
 from hiroba.evaluation.errors import EvaluationError
 from hiroba.evaluation.permissions import (
@@ -61,6 +61,7 @@ def sheet_list(request):
             "hub": hub,
             "sheets": sheets,
             "may_edit": scope.can(EDIT_SHEETS, hub_id=hub.pk) and not hub.is_satellite,
+            "may_import": scope.can(APPROVE_FOR_OPERATOR, hub_id=hub.pk) and not hub.is_satellite,
             "create_form": forms.SheetCreateForm(
                 initial={"fiscal_year": this_year if this_year not in taken else this_year + 1}
             ),
@@ -177,7 +178,7 @@ def _goal_page(request, sheet, goal, part):
             {"title": t.title, "actions": t.actions, "results": t.results, "issues": t.issues}
             for t in (goal.themes.all() if goal else [])
         ]
-        if themed or not rows:
+        if (themed and len(rows) < forms.MAX_THEMES) or not rows:
             rows.append({})
         form = forms.GoalForm(
             initial={"title": goal.title if goal else "", "revision": sheet.revision}
@@ -278,4 +279,30 @@ def targets_edit(request, sheet_id: int):
         request,
         "evaluation/targets_form.html",
         {"sheet": sheet, "form": form, "rows": rows, "frozen": sheet.is_frozen},
+    )
+
+
+@staff_view(VIEW_SHEETS)
+def term_review(request):
+    """The 5-year term review of the current hub: goals per year and the indicator trend."""
+    hub = current_hub(request)
+    starts = list(
+        range(
+            hub.contract_start_fiscal_year,
+            hub.contract_start_fiscal_year - 15,
+            -hub.contract_term_years,
+        )
+    )
+    try:
+        start = int(request.GET.get("start", ""))
+    except ValueError:
+        start = hub.contract_start_fiscal_year
+    if start not in starts:
+        start = hub.contract_start_fiscal_year
+    years = term.term_years(hub, start)
+    rows, trend = term.term_review(hub, years, today=timezone.localdate())
+    return render(
+        request,
+        "evaluation/term_review.html",
+        {"hub": hub, "years": rows, "trend": trend, "start": start, "starts": starts},
     )

@@ -16,9 +16,17 @@ from hiroba.accounts.permissions import CHECK_OBJECT, staff_view
 from hiroba.core import audit
 from hiroba.core.htmx import redirect_after_post
 from hiroba.core.tables import attachment_disposition, file_name_part
-from hiroba.evaluation import document, forms, import_services, pdf, queries, services, xlsx
+from hiroba.evaluation import (
+    action_services,
+    document,
+    forms,
+    import_services,
+    pdf,
+    queries,
+    xlsx,
+)
 from hiroba.evaluation.errors import EvaluationError
-from hiroba.evaluation.permissions import EDIT_SHEETS, LOG_ACTIONS, VIEW_SHEETS
+from hiroba.evaluation.permissions import APPROVE_FOR_OPERATOR, LOG_ACTIONS, VIEW_SHEETS
 from hiroba.evaluation.textimport import parse_sheet_text
 from hiroba.evaluation.views import form_errors, sheet_url
 from hiroba.lib.wareki import format_fiscal_year
@@ -62,7 +70,7 @@ def action_add(request, goal_id: int):
         messages.error(request, form_errors(form))
         return redirect_after_post(request, _actions_url(sheet) + f"#goal-{goal.pk}")
     try:
-        services.log_action(
+        action_services.log_action(
             goal,
             done_on=form.cleaned_data["done_on"],
             text=form.cleaned_data["text"],
@@ -81,13 +89,17 @@ def action_add(request, goal_id: int):
 def action_delete(request, evaluation_action_id: int):
     action = queries.get_logged_action_for_user(request.user, evaluation_action_id, LOG_ACTIONS)
     sheet = action.goal.sheet
-    services.delete_logged_action(action, actor=request.user)
-    messages.success(request, _("The logged action was deleted."))
+    try:
+        action_services.delete_logged_action(action, actor=request.user)
+    except EvaluationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The logged action was deleted."))
     return redirect_after_post(request, _actions_url(sheet) + f"#goal-{action.goal_id}")
 
 
 # -- importing a past sheet -------------------------------------------------------------------
-@staff_view(EDIT_SHEETS)
+@staff_view(APPROVE_FOR_OPERATOR)
 def sheet_import(request):
     """Paste the text of a published sheet, check how it was read, then save it."""
     hub = current_hub(request)
@@ -95,6 +107,13 @@ def sheet_import(request):
     form = forms.ImportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         parsed = parse_sheet_text(form.cleaned_data["text"])
+        if parsed.ward_name and parsed.ward_name != hub.ward.name:
+            parsed.warnings.insert(
+                0,
+                _(
+                    "The text is of {ward}, not {hub_ward}. Check that it is this hub's sheet."
+                ).format(ward=parsed.ward_name, hub_ward=hub.ward.name),
+            )
         fiscal_year = form.cleaned_data["fiscal_year"] or parsed.fiscal_year
         if fiscal_year is None:
             form.add_error("fiscal_year", _("Enter the fiscal year the sheet evaluates."))

@@ -9,7 +9,7 @@ import pytest
 
 from hiroba.accounts.choices import Role
 from hiroba.core.models import AuditLog
-from hiroba.evaluation import document, services
+from hiroba.evaluation import action_services, document, services
 from hiroba.evaluation.choices import GoalPart, SheetLayout, SheetStatus, Side
 from hiroba.evaluation.errors import EvaluationError
 from hiroba.evaluation.models import EvaluationSheet, Goal, SheetRevision
@@ -245,7 +245,7 @@ def test_revisions_keep_the_text_of_each_change(world, manager):
 def test_actions_are_logged_within_the_year_and_not_ahead(world, manager):
     made = sheet(world.a.hub, 2025, actor=manager)
     target = goal(made, actor=manager)
-    services.log_action(
+    action_services.log_action(
         target,
         done_on=date(2025, 6, 1),
         text="父親講座を開催",
@@ -257,8 +257,65 @@ def test_actions_are_logged_within_the_year_and_not_ahead(world, manager):
         (date(2025, 3, 31), "action_outside_year"),
     ]:
         with pytest.raises(EvaluationError) as error:
-            services.log_action(
+            action_services.log_action(
                 target, done_on=done_on, text="x", actor=manager, today=date(2025, 7, 1)
             )
         assert error.value.code == code
     assert list(target.logged_actions.values_list("text", flat=True)) == ["父親講座を開催"]
+
+
+def test_saving_a_goal_unchanged_keeps_the_approvals(world, manager, ward):
+    made = reviewed(world.a.hub, operator=manager, ward=ward)
+    first = made.goals.get(part=GoalPart.CURRENT)
+    theme = first.themes.get()
+    same = GoalContent(
+        first.title,
+        [ThemeContent(actions=theme.actions, results=theme.results, issues=theme.issues)],
+    )
+    services.save_goal(made, same, goal=first, actor=manager, expected_revision=made.revision)
+    made.refresh_from_db()
+    assert made.status == SheetStatus.AGREED and made.ward_approved_at is not None
+
+
+def test_the_document_is_frozen_when_both_agree_and_published_as_agreed(world, manager, ward):
+    made = reviewed(world.a.hub, operator=manager, ward=ward)
+    agreed = made.published_data
+    assert agreed is not None and agreed["draft_mark"]  # agreed, not yet published
+    Goal.objects.filter(sheet=made).update(title="合意後に書き換え")  # not through the service
+    published = services.publish(made, actor=manager)
+    assert published.published_data["goals"][0]["title"] == "誰もが安心して過ごせる居場所づくり"
+    assert published.published_data["draft_mark"] == ""
+
+
+def test_a_published_sheets_action_log_is_closed_and_a_correction_carries_it(world, manager, ward):
+    made = reviewed(world.a.hub, operator=manager, ward=ward)
+    first = made.goals.get(part=GoalPart.CURRENT)
+    action = action_services.log_action(
+        first, done_on=date(2025, 6, 1), text="講座を開催", actor=manager, today=date(2025, 7, 1)
+    )
+    published = services.publish(made, actor=manager)
+    with pytest.raises(EvaluationError) as error:
+        action_services.log_action(
+            first, done_on=date(2025, 6, 2), text="追加", actor=manager, today=date(2025, 7, 1)
+        )
+    assert error.value.code == "frozen"
+    with pytest.raises(EvaluationError):
+        action_services.delete_logged_action(action, actor=manager)
+    correction = services.start_correction(published, actor=manager)
+    copied = correction.goals.get(part=GoalPart.CURRENT).logged_actions.get()
+    assert (copied.done_on, copied.text) == (date(2025, 6, 1), "講座を開催")
+
+
+def test_figures_print_in_results_only_and_last_years_zero_is_left_out(world, manager):
+    made = sheet(world.a.hub, actor=manager)
+    goal(
+        made,
+        actions="{{visits.person_visits}} を目指した",
+        results="{{visits.person_visits}}",
+        actor=manager,
+    )
+    data = document.build_document(made)
+    actions, results = data["goals"][0]["sections"][0], data["goals"][0]["sections"][1]
+    assert actions["themes"][0]["items"] == ["{{visits.person_visits}} を目指した"]
+    # No visits recorded in either year: this year's 0, and no "last year 0" note.
+    assert results["themes"][0]["items"][0] in ("0人", "0people")

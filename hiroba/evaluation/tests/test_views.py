@@ -295,3 +295,56 @@ def test_a_past_sheet_is_read_shown_and_saved_as_published(client, world):
     assert again.status_code == 200
     assert "すでにあります" in again.content.decode()
     assert EvaluationSheet.objects.filter(fiscal_year=2024).count() == 1
+
+
+def test_a_year_not_yet_past_cannot_be_imported_and_staff_cannot_import(client, world):
+    client.force_login(world.a.person(Role.HUB_STAFF))
+    assert client.get(reverse("evaluation:sheet-import")).status_code == 403
+    client.force_login(world.a.person(Role.HUB_MANAGER))
+    this_year = PASTED.replace("令和６年度", "令和８年度").replace("令和７年度", "令和９年度")
+    with time_machine.travel("2026-11-22 10:00 +0900", tick=False):
+        response = client.post(
+            reverse("evaluation:sheet-import"), {"text": this_year, "confirm": "1"}
+        )
+    assert response.status_code == 200
+    assert "令和8年度より前の年度だけ" in response.content.decode()
+    assert not EvaluationSheet.objects.exists()
+
+
+def test_a_themed_goal_with_six_themes_can_be_saved_again(client, world):
+    from hiroba.evaluation import services  # noqa: PLC0415
+    from hiroba.evaluation.services import ThemeContent  # noqa: PLC0415
+
+    manager = world.a.person(Role.HUB_MANAGER)
+    made = sheet(world.a.hub, actor=manager)
+    header = {name: getattr(made, name) for name in services.HEADER_FIELDS}
+    services.update_header(made, {**header, "layout": "themed"}, actor=manager)
+    six = [ThemeContent(title=f"テーマ{n}", actions=f"取組{n}") for n in range(1, 7)]
+    target = goal(made, themes=six, actor=manager)
+    client.force_login(manager)
+    url = reverse("evaluation:goal-edit", kwargs={"goal_id": target.pk})
+    page = client.get(url)
+    themes = page.context["themes"]
+    assert len(themes.forms) == 6
+    made.refresh_from_db()
+    data = {
+        "revision": made.revision,
+        "title": "見直した見出し",
+        "theme-TOTAL_FORMS": "6",
+        "theme-INITIAL_FORMS": "6",
+    }
+    for n, form in enumerate(themes.forms):
+        for name in ("title", "actions", "results", "issues"):
+            data[f"theme-{n}-{name}"] = form.initial.get(name, "")
+    assert client.post(url, data).status_code == 302
+    target.refresh_from_db()
+    assert target.title == "見直した見出し" and target.themes.count() == 6
+
+
+def test_a_target_of_nan_is_refused_not_a_server_error(client, world):
+    manager = world.a.person(Role.HUB_MANAGER)
+    made = sheet(world.a.hub, actor=manager)
+    client.force_login(manager)
+    url = reverse("evaluation:targets-edit", kwargs={"sheet_id": made.pk})
+    response = client.post(url, {"revision": made.revision, "target__visits__person_visits": "nan"})
+    assert response.status_code == 200 and made.targets.count() == 0
