@@ -17,6 +17,12 @@ from hiroba.lib.errors import InputError
 from hiroba.lib.fiscal import fiscal_year_of
 
 
+def errors_text(form: forms.BaseForm) -> str:
+    """Every error of a bound form in one line, for a message or a toast after a POST whose
+    page is not shown again."""
+    return " ".join(str(error) for errors in form.errors.values() for error in errors)
+
+
 class HirobaFormRenderer(TemplatesSetting):
     """Renders every form with our accessible field markup (label, hint, error, aria)."""
 

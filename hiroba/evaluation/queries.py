@@ -4,7 +4,9 @@ without the permission; lists are for one hub the caller has already checked."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime, time
+from operator import attrgetter
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -48,6 +50,18 @@ def sheets_of(hub: Hub) -> QuerySet[EvaluationSheet]:
         .select_related("hub")
         .order_by("-fiscal_year", "-version")
     )
+
+
+def standing_version(versions: Iterable[EvaluationSheet]) -> EvaluationSheet | None:
+    """Of one year's versions, the one that stands: the published one, else the newest (a
+    correction still in draft is not yet agreed with the ward)."""
+    versions = list(versions)
+    published = [s for s in versions if s.status == SheetStatus.PUBLISHED]
+    return published[0] if published else max(versions, key=attrgetter("version"), default=None)
+
+
+def standing_sheet(hub: Hub, fiscal_year: int) -> EvaluationSheet | None:
+    return standing_version(EvaluationSheet.objects.filter(hub=hub, fiscal_year=fiscal_year))
 
 
 def published_sheets(hub: Hub) -> list[EvaluationSheet]:

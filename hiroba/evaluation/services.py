@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 
 from hiroba.core import audit
 from hiroba.core.models import Hub
-from hiroba.evaluation import document, indicators
+from hiroba.evaluation import document, indicators, queries
 from hiroba.evaluation.choices import (
     EDITABLE_STATUSES,
     Change,
@@ -107,13 +107,10 @@ def create_sheet(hub: Hub, fiscal_year: int, *, actor) -> EvaluationSheet:
 
 
 def _latest_before(hub: Hub, fiscal_year: int) -> EvaluationSheet | None:
-    """The newest earlier sheet, a published version before a draft correction of its year."""
-    return (
-        EvaluationSheet.objects.filter(hub=hub, fiscal_year__lt=fiscal_year)
-        .exclude(status=SheetStatus.SUPERSEDED)
-        .order_by("-fiscal_year", "version")
-        .first()
-    )
+    """The standing version of the hub's latest year before ``fiscal_year``."""
+    earlier = EvaluationSheet.objects.filter(hub=hub, fiscal_year__lt=fiscal_year)
+    latest = earlier.aggregate(year=Max("fiscal_year"))["year"]
+    return queries.standing_sheet(hub, latest) if latest else None
 
 
 def _fill_header(sheet: EvaluationSheet, previous: EvaluationSheet | None) -> None:
@@ -133,13 +130,8 @@ def _fill_header(sheet: EvaluationSheet, previous: EvaluationSheet | None) -> No
 
 
 def _carry_next_year_goals(sheet: EvaluationSheet) -> int:
-    """Last year's 次年度重点目標 as this year's goals, from its published version if there is
-    one (a correction still in draft is not yet agreed with the ward)."""
-    last_year = EvaluationSheet.objects.filter(hub=sheet.hub, fiscal_year=sheet.fiscal_year - 1)
-    previous = (
-        last_year.filter(status=SheetStatus.PUBLISHED).first()
-        or last_year.order_by("-version").first()
-    )
+    """Last year's 次年度重点目標 as this year's goals, from last year's standing version."""
+    previous = queries.standing_sheet(sheet.hub, sheet.fiscal_year - 1)
     if previous is None:
         return 0
     goals = previous.goals.filter(part=GoalPart.NEXT).prefetch_related("themes")

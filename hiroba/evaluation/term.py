@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 
 from hiroba.core.models import Hub
 from hiroba.evaluation import indicators
-from hiroba.evaluation.choices import GoalPart, SheetStatus
+from hiroba.evaluation.choices import GoalPart
 from hiroba.evaluation.models import EvaluationSheet
+from hiroba.evaluation.queries import standing_version
 from hiroba.lib.fiscal import fiscal_year_of
 
 
@@ -36,20 +37,13 @@ def term_years(hub: Hub, start: int | None = None) -> list[int]:
     return list(range(start, start + hub.contract_term_years))
 
 
-def _sheet_for_year(sheets: list[EvaluationSheet], year: int) -> EvaluationSheet | None:
-    """The published version of the year, else its newest."""
-    of_year = [s for s in sheets if s.fiscal_year == year]
-    published = [s for s in of_year if s.status == SheetStatus.PUBLISHED]
-    return (published or sorted(of_year, key=lambda s: -s.version) or [None])[0]
-
-
 def term_review(hub: Hub, years: list[int], *, today) -> tuple[list[TermYear], list[TrendRow]]:
     sheets = list(
         EvaluationSheet.objects.filter(hub=hub, fiscal_year__in=years).prefetch_related("goals")
     )
     rows = []
     for year in years:
-        sheet = _sheet_for_year(sheets, year)
+        sheet = standing_version(s for s in sheets if s.fiscal_year == year)
         goals = list(sheet.goals.all()) if sheet else []
         rows.append(
             TermYear(

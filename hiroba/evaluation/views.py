@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from hiroba.accounts.context import current_hub
 from hiroba.accounts.permissions import CHECK_OBJECT, staff_view
 from hiroba.accounts.scope import scope_for
+from hiroba.core.forms import errors_text
 from hiroba.core.htmx import redirect_after_post
 from hiroba.evaluation import document, forms, indicators, queries, services, term
 from hiroba.evaluation.choices import GoalPart, SheetStatus
@@ -40,10 +41,6 @@ def revision_of(request) -> int:
         return int(request.POST.get("revision", ""))
     except ValueError:
         raise EvaluationError("stale") from None
-
-
-def form_errors(form) -> str:
-    return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
 # -- the hub's sheets -------------------------------------------------------------------------
@@ -76,7 +73,7 @@ def sheet_create(request):
     hub = current_hub(request)
     form = forms.SheetCreateForm(request.POST)
     if not form.is_valid():
-        messages.error(request, form_errors(form))
+        messages.error(request, errors_text(form))
         return redirect_after_post(request, reverse("evaluation:sheet-list"))
     try:
         sheet = services.create_sheet(hub, form.cleaned_data["fiscal_year"], actor=request.user)

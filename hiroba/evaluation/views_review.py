@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from hiroba.accounts.permissions import CHECK_OBJECT, staff_view
 from hiroba.accounts.scope import scope_for
+from hiroba.core.forms import errors_text
 from hiroba.core.htmx import redirect_after_post
 from hiroba.evaluation import forms, queries, services
 from hiroba.evaluation.choices import Side
@@ -24,7 +25,7 @@ from hiroba.evaluation.permissions import (
     REVIEW_FOR_WARD,
     VIEW_SHEETS,
 )
-from hiroba.evaluation.views import form_errors, revision_of, sheet_url
+from hiroba.evaluation.views import revision_of, sheet_url
 
 
 def _step(request, sheet_id, permission, step, done_message: str):
@@ -106,7 +107,7 @@ def comment_add(request, sheet_id: int):
     sheet = queries.get_sheet_for_user(request.user, sheet_id, COMMENT)
     form = forms.CommentForm(request.POST)
     if not form.is_valid():
-        messages.error(request, form_errors(form))
+        messages.error(request, errors_text(form))
         return redirect_after_post(request, sheet_url(sheet) + "#review")
     goal = (
         sheet.goals.filter(pk=form.cleaned_data["goal"]).first()

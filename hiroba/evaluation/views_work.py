@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from hiroba.accounts.context import current_hub
 from hiroba.accounts.permissions import CHECK_OBJECT, staff_view
 from hiroba.core import audit
+from hiroba.core.forms import errors_text
 from hiroba.core.htmx import redirect_after_post
 from hiroba.core.tables import attachment_disposition, file_name_part
 from hiroba.evaluation import (
@@ -28,7 +29,7 @@ from hiroba.evaluation import (
 from hiroba.evaluation.errors import EvaluationError
 from hiroba.evaluation.permissions import APPROVE_FOR_OPERATOR, LOG_ACTIONS, VIEW_SHEETS
 from hiroba.evaluation.textimport import parse_sheet_text
-from hiroba.evaluation.views import form_errors, sheet_url
+from hiroba.evaluation.views import sheet_url
 from hiroba.lib.wareki import format_fiscal_year
 
 
@@ -67,7 +68,7 @@ def action_add(request, goal_id: int):
         request.POST, programs=queries.programs_in_year(sheet), prefix=f"g{goal.pk}"
     )
     if not form.is_valid():
-        messages.error(request, form_errors(form))
+        messages.error(request, errors_text(form))
         return redirect_after_post(request, _actions_url(sheet) + f"#goal-{goal.pk}")
     try:
         action_services.log_action(

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from hiroba.accounts.context import current_hub
 from hiroba.accounts.permissions import CHECK_OBJECT, staff_view
 from hiroba.core import audit
+from hiroba.core.forms import errors_text
 from hiroba.core.htmx import redirect_after_post
 from hiroba.core.models import District
 from hiroba.kosapo import profile_services, queries, request_queries, request_services
@@ -31,7 +32,7 @@ from hiroba.kosapo.request_forms import (
     RequestForm,
     format_ranges,
 )
-from hiroba.kosapo.views import _form_errors, _number
+from hiroba.kosapo.views import _number
 
 PAGE_SIZE = 50
 REQUEST_PARTS = ("request", "children", "notes", "candidates", "contacts")
@@ -298,7 +299,7 @@ def provider_away(request, kosapo_member_id: int):
         return redirect_after_post(request, page)
     form = AwayForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
+        messages.error(request, errors_text(form))
         return redirect_after_post(request, page)
     try:
         profile_services.add_unavailability(member, **form.cleaned_data, actor=request.user)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from hiroba.accounts.context import current_hub
 from hiroba.accounts.permissions import CHECK_OBJECT, staff_view
 from hiroba.core import audit
+from hiroba.core.forms import errors_text
 from hiroba.core.htmx import redirect_after_post
 from hiroba.families.queries import households_of, search_households
 from hiroba.kosapo import eligibility, forms, queries, services
@@ -207,7 +208,7 @@ def member_briefing(request, kosapo_member_id: int):
         else:
             messages.success(request, _("The briefing and identity check were recorded."))
     else:
-        messages.error(request, _form_errors(form))
+        messages.error(request, errors_text(form))
     return redirect_after_post(request, _detail(member))
 
 
@@ -224,7 +225,7 @@ def training_add(request, kosapo_member_id: int):
         else:
             messages.success(request, _("The training was recorded."))
     else:
-        messages.error(request, _form_errors(form))
+        messages.error(request, errors_text(form))
     return redirect_after_post(request, _detail(member) + "#training")
 
 
@@ -277,7 +278,3 @@ def _number(raw) -> int | None:
     if not (text.isascii() and text.isdigit()) or len(text) > 18:
         return None
     return int(text)
-
-
-def _form_errors(form) -> str:
-    return " ".join(str(e) for errors in form.errors.values() for e in errors)

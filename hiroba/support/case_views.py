@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from hiroba.accounts.context import current_hub
 from hiroba.accounts.permissions import CHECK_OBJECT, staff_view
-from hiroba.core.forms import FiscalYearForm
+from hiroba.core.forms import FiscalYearForm, errors_text
 from hiroba.core.htmx import redirect_after_post
 from hiroba.families.queries import households_of
 from hiroba.lib.fiscal import fiscal_year_of
@@ -237,8 +237,7 @@ def plan_item_add(request, case_id: int):
     case = _load(request, case_id)
     form = forms.PlanItemForm(request.POST)
     if not form.is_valid():
-        errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
-        messages.error(request, " ".join(errors))
+        messages.error(request, errors_text(form))
         return redirect(_detail_url(case))
     try:
         services.add_plan_item(

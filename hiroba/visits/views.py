@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from hiroba.accounts.context import current_hub
 from hiroba.accounts.permissions import CHECK_OBJECT, can, staff_view
+from hiroba.core.forms import errors_text
 from hiroba.core.htmx import is_partial, redirect_after_post, template_for
 from hiroba.families import queries as family_queries
 from hiroba.families.choices import MemberKind
@@ -188,8 +189,7 @@ def check_in(request, household_id: int):
             messages.success(request, text)
             return redirect("visits:reception")
     if is_partial(request):
-        errors = " ".join(str(e) for field_errors in form.errors.values() for e in field_errors)
-        return _toast(request, "error", errors, clear=False)
+        return _toast(request, "error", errors_text(form), clear=False)
     return _check_in_page(request, household, form)
 
 
