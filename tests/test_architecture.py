@@ -27,6 +27,7 @@ LAYERS = {
     "consultations": 3,
     "support": 3,
     "kosapo": 3,
+    "directory": 3,
     # Parent-facing pages and the annual evaluation read everything below them.
     "portal": 4,
     "evaluation": 4,
@@ -39,6 +40,7 @@ ALLOWED_DOMAIN_IMPORTS: set[tuple[str, str]] = {
     ("support", "families"),
     ("support", "consultations"),
     ("kosapo", "families"),
+    ("directory", "families"),
 }
 # Project plumbing: may import any app; apps never import it (settings may use lib).
 PROJECT = {"settings", "urls", "wsgi", "asgi", "testing", "__init__"}

@@ -28,6 +28,8 @@ from hiroba.consultations.services import open_break_glass, refer
 from hiroba.consultations.tests.factories import agency, consultation, referral_data
 from hiroba.core import audit
 from hiroba.core.tests.factories import DistrictFactory, HubFactory, VenueFactory
+from hiroba.directory.services import suggest_resource
+from hiroba.directory.tests.factories import resource as directory_resource
 from hiroba.evaluation.action_services import log_action as log_evaluation_action
 from hiroba.evaluation.models import EvaluationSheet
 from hiroba.evaluation.services import add_comment as add_evaluation_comment
@@ -83,6 +85,10 @@ OBJECTS = {
         kosapo_ask(kosapo_member(t.hub, MemberKind.USER, activate=True)).pk
     ),
     "sheet_id": lambda t: _evaluation_goal(t).sheet_id,
+    "resource_id": lambda t: directory_resource(t.hub).pk,
+    "suggestion_id": lambda t: (
+        suggest_resource(t.hub, proposed={"name": "公園"}, submitter_kind="parent").pk
+    ),
     "goal_id": lambda t: _evaluation_goal(t).pk,
     "comment_id": lambda t: _evaluation_comment(t).pk,
     "evaluation_action_id": lambda t: _evaluation_action(t).pk,

@@ -229,3 +229,23 @@ def unpack_upload(token: str, *, salt: str) -> tuple[dict, bytes]:
         return content["meta"], urlsafe_b64decode(content["data"].encode())
     except (signing.BadSignature, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise UploadExpired from exc
+
+
+class PreviewRefused(Exception):
+    """The confirmation cannot go on; ``message`` tells the user to upload again."""
+
+    def __init__(self, message) -> None:
+        super().__init__(str(message))
+        self.message = str(message)
+
+
+def previewed_upload(token: str, *, salt: str, hub_id: int) -> tuple[dict, bytes]:
+    """The options and file a preview's confirm button carries back: exactly the previewed
+    upload, and only for the hub it was previewed at."""
+    try:
+        meta, data = unpack_upload(token, salt=salt)
+    except UploadExpired as exc:
+        raise PreviewRefused(_("The preview has expired. Please upload the file again.")) from exc
+    if meta.get("hub") != hub_id:
+        raise PreviewRefused(_("The preview was for another hub. Please upload again."))
+    return meta, data

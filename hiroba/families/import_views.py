@@ -14,10 +14,10 @@ from hiroba.accounts.context import current_hub
 from hiroba.accounts.permissions import staff_view
 from hiroba.core.htmx import redirect_after_post
 from hiroba.core.spreadsheets import (
+    PreviewRefused,
     SpreadsheetUploadField,
-    UploadExpired,
     pack_upload,
-    unpack_upload,
+    previewed_upload,
 )
 from hiroba.families import imports
 from hiroba.families.permissions import IMPORT_FAMILIES
@@ -72,12 +72,11 @@ def family_import_confirm(request):
     """Step 2: import exactly the previewed file, in one transaction."""
     hub = registry_hub(current_hub(request))
     try:
-        meta, data = unpack_upload(request.POST.get("token", ""), salt=IMPORT_SALT)
-    except UploadExpired:
-        messages.error(request, _("The preview has expired. Please upload the file again."))
-        return redirect("families:family-import")
-    if meta.get("hub") != hub.pk:
-        messages.error(request, _("The preview was for another hub. Please upload again."))
+        meta, data = previewed_upload(
+            request.POST.get("token", ""), salt=IMPORT_SALT, hub_id=hub.pk
+        )
+    except PreviewRefused as refused:
+        messages.error(request, refused.message)
         return redirect("families:family-import")
     try:
         plan = imports.apply_family_import(hub, data, actor=request.user)

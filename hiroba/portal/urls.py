@@ -1,6 +1,13 @@
 from django.urls import path
 
-from hiroba.portal import my_views, program_views, sign_in_views, support_views, views
+from hiroba.portal import (
+    my_views,
+    program_views,
+    resource_views,
+    sign_in_views,
+    support_views,
+    views,
+)
 
 app_name = "portal"
 
@@ -25,6 +32,16 @@ urlpatterns = [
             name=f"entry-link-{action}",
         )
         for action in my_views.ACTIONS
+    ),
+    # The resource map and directory (issue 7)
+    path("resources/", resource_views.resource_list, name="resources"),
+    path("resources.json", resource_views.resources_json, name="resources-json"),
+    path("resources/suggest/", resource_views.suggest, name="resource-suggest"),
+    path("resources/<int:resource_id>/", resource_views.resource_detail, name="resource"),
+    path(
+        "resources/<int:resource_id>/suggest/",
+        resource_views.suggest,
+        name="resource-suggest-correction",
     ),
     # Individual consultations with the user-support specialist (issue 6)
     path("support/", support_views.slot_list, name="support-slots"),

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.usersessions",
     "axes",
+    "leaflet",  # only for Leaflet's static files (the map); its widgets are not used
     # Hiroba, bottom layer first (see docs/architecture.md).
     "hiroba.core",
     "hiroba.accounts",
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "hiroba.consultations",
     "hiroba.support",
     "hiroba.kosapo",
+    "hiroba.directory",
     "hiroba.evaluation",
     "hiroba.portal",
 ]
@@ -296,6 +298,15 @@ HIROBA_PUBLIC_URL = env_str("HIROBA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip
 DEFAULT_FROM_EMAIL = env_str("HIROBA_DEFAULT_FROM_EMAIL", "Hiroba <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# The portal's resource map: a tile server URL template (Leaflet's {z}/{x}/{y}) and its
+# attribution. Empty tiles show the markers on a blank map; the list works without either.
+HIROBA_MAP_TILES = env_str("HIROBA_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+HIROBA_MAP_ATTRIBUTION = env_str(
+    "HIROBA_MAP_ATTRIBUTION",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+)
+_MAP_TILE_ORIGIN = "/".join(HIROBA_MAP_TILES.split("/")[:3]) if "://" in HIROBA_MAP_TILES else ""
+
 # Security headers that hold in every environment. Cookie and HSTS settings that need TLS are
 # switched on in ``production``.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -309,7 +320,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *([_MAP_TILE_ORIGIN] if _MAP_TILE_ORIGIN else [])],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

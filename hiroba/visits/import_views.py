@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from hiroba.accounts.context import current_hub
 from hiroba.accounts.permissions import can, staff_view
 from hiroba.core.htmx import redirect_after_post
-from hiroba.core.spreadsheets import UploadExpired, pack_upload, unpack_upload
+from hiroba.core.spreadsheets import PreviewRefused, pack_upload, previewed_upload
 from hiroba.visits import imports, services
 from hiroba.visits.choices import VisitKind
 from hiroba.visits.import_forms import TallyEntryForm, TallyImportForm
@@ -120,12 +120,11 @@ def tally_import_confirm(request):
     """Step 2: import exactly the previewed file, in one transaction."""
     hub = current_hub(request)
     try:
-        meta, data = unpack_upload(request.POST.get("token", ""), salt=IMPORT_SALT)
-    except UploadExpired:
-        messages.error(request, _("The preview has expired. Please upload the file again."))
-        return redirect("visits:tally-import")
-    if meta.get("hub") != hub.pk:
-        messages.error(request, _("The preview was for another hub. Please upload again."))
+        meta, data = previewed_upload(
+            request.POST.get("token", ""), salt=IMPORT_SALT, hub_id=hub.pk
+        )
+    except PreviewRefused as refused:
+        messages.error(request, refused.message)
         return redirect("visits:tally-import")
     venues = imports.venues_for(request.user, hub, IMPORT_TALLIES)
     try:

@@ -11,10 +11,12 @@ from django.utils import translation
 
 from hiroba.core import spreadsheets
 from hiroba.core.spreadsheets import (
+    PreviewRefused,
     SpreadsheetError,
     UploadExpired,
     cell_text,
     pack_upload,
+    previewed_upload,
     read_table,
     unpack_upload,
 )
@@ -120,3 +122,12 @@ def test_the_upload_survives_the_round_trip_and_tampering_is_caught():
             unpack_upload(bad, salt="test")
     with pytest.raises(UploadExpired):
         unpack_upload(token, salt="another import")
+
+
+def test_a_preview_is_confirmed_only_at_its_own_hub():
+    token = pack_upload(b"data", {"hub": 3, "replace": True}, salt="test")
+    assert previewed_upload(token, salt="test", hub_id=3) == ({"hub": 3, "replace": True}, b"data")
+    with pytest.raises(PreviewRefused):
+        previewed_upload(token, salt="test", hub_id=4)
+    with pytest.raises(PreviewRefused):
+        previewed_upload("junk", salt="test", hub_id=3)
