@@ -12,5 +12,6 @@ register_actions(
         "directory.suggestion.received": _("Resource suggestion received"),
         "directory.suggestion.approved": _("Resource suggestion approved"),
         "directory.suggestion.rejected": _("Resource suggestion declined"),
+        "directory.resourcesuggestion.viewed": _("Resource suggestion sender read"),
     }
 )

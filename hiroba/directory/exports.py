@@ -8,8 +8,8 @@ from collections.abc import Iterable
 
 from hiroba.directory.categories import Category, label_for
 from hiroba.directory.choices import AMENITY_FIELDS, Amenity
+from hiroba.directory.forms import age_words
 from hiroba.directory.models import Resource
-from hiroba.lib.ages import format_age_months
 from hiroba.lib.csvio import write_csv
 
 # The standard dataset's columns, in its order; the ones Hiroba does not hold stay empty.
@@ -63,19 +63,28 @@ AMENITY_HEADERS = {
 }
 
 
-def age_text(resource: Resource) -> str:
+EXPECTING = "妊娠中"
+
+
+def age_text(resource: Resource, *, with_expecting: bool = False) -> str:
+    """「0歳〜3歳」, 「1歳6か月〜」: what ``forms.age_range`` reads back to the same months;
+    with ``with_expecting`` 「妊娠中」 is added for entries also for expecting parents."""
     low, high = resource.target_age_min_months, resource.target_age_max_months
-    if low is None and high is None:
-        return ""
-    low_text = format_age_months(low) if low is not None else ""
-    if high is None:
-        return f"{low_text}〜"
-    high_text = format_age_months(high - 11) if high % 12 == 11 else format_age_months(high)
-    return f"{low_text}〜{high_text}"
+    text = ""
+    if low is not None or high is not None:
+        low_text = age_words(low, upper=False) if low is not None else ""
+        high_text = age_words(high, upper=True) if high is not None else ""
+        text = f"{low_text}〜{high_text}"
+    if with_expecting and resource.for_expecting:
+        text = f"{EXPECTING}、{text}" if text else EXPECTING
+    return text
+
+
+OWN_ID_PREFIX = "hiroba-"
 
 
 def resource_id(resource: Resource) -> str:
-    return resource.external_id or f"hiroba-{resource.pk}"
+    return resource.external_id or f"{OWN_ID_PREFIX}{resource.pk}"
 
 
 def _row(resource: Resource, categories: list[Category]) -> list[object]:
@@ -99,7 +108,7 @@ def _row(resource: Resource, categories: list[Category]) -> list[object]:
     }
     extra = {
         "郵便番号": resource.postal_code,
-        "対象年齢": age_text(resource),
+        "対象年齢": age_text(resource, with_expecting=True),
         **{
             header: "有" if getattr(resource, AMENITY_FIELDS[code]) else "無"
             for code, header in AMENITY_HEADERS.items()

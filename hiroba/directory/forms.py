@@ -21,7 +21,7 @@ from hiroba.core.forms import (
 from hiroba.core.input_errors import as_validation_error
 from hiroba.directory.categories import category_choices
 from hiroba.directory.choices import AMENITY_FIELDS, Amenity, ResourceStatus
-from hiroba.directory.models import Resource, location_errors
+from hiroba.directory.models import MAX_AGE_MONTHS, Resource, location_errors
 from hiroba.families.choices import Language
 from hiroba.lib.ages import parse_child_ages
 from hiroba.lib.errors import InputError
@@ -32,6 +32,7 @@ SPOKEN_LANGUAGES = [
     if code not in {Language.JAPANESE, Language.EASY_JAPANESE, Language.OTHER}
 ]
 _RANGE_SPLIT = re.compile(r"[〜～~\-－―‐]")
+MAX_DEGREES = 1000  # what the database column holds (9 digits, 6 after the point)
 EVERYONE = {"", "どなたでも", "制限なし", "なし", "全年齢"}
 
 
@@ -42,9 +43,12 @@ def age_bound(text: str, *, upper: bool) -> int | None:
     text = text.removesuffix("から").removesuffix("以上").removesuffix("以下").strip()
     if not text:
         return None
-    (months,) = parse_child_ages(text) or [None]
-    if months is None:
-        return None
+    ages = parse_child_ages(text)
+    if len(ages) != 1:  # 「0・1・2歳」: several ages where one bound was meant
+        raise InputError("child_age_format", {"text": text})
+    (months,) = ages
+    if months > MAX_AGE_MONTHS:
+        raise InputError("child_age_out_of_range", {"text": text})
     whole_years = "月" not in text
     return months + 11 if upper and whole_years else months
 
@@ -80,11 +84,11 @@ def parse_coordinate(text: str) -> Decimal | None:
         return None
     try:
         value = Decimal(text)
+        if not value.is_finite() or abs(value) >= MAX_DEGREES:
+            raise ValueError(text)
+        return value.quantize(Decimal("0.000001"))
     except InvalidOperation:
         raise ValueError(text) from None
-    if not value.is_finite():
-        raise ValueError(text)
-    return value.quantize(Decimal("0.000001"))
 
 
 class CoordinateField(forms.CharField):
@@ -104,6 +108,16 @@ class CoordinateField(forms.CharField):
 
     def widget_attrs(self, widget):
         return {**super().widget_attrs(widget), "inputmode": "decimal", "autocomplete": "off"}
+
+
+def age_words(months: int, *, upper: bool) -> str:
+    """Months as people write an age, read back to the same months by ``age_bound``: an upper
+    bound of a whole year's last month is 「3歳」, any other upper bound keeps its months
+    (「3歳0か月」, since 「3歳」 as an upper bound would mean up to 3 years 11 months)."""
+    if upper and months % 12 == 11:  # noqa: PLR2004 - the last month of a year of age
+        return f"{months // 12}歳"
+    years, rest = divmod(months, 12)
+    return f"{years}歳{rest}か月" if rest or upper else f"{years}歳"
 
 
 class AgeField(forms.CharField):
@@ -127,11 +141,7 @@ class AgeField(forms.CharField):
             raise as_validation_error(error) from error
 
     def prepare_value(self, value):
-        if isinstance(value, int):
-            months = value - 11 if self.upper and value % 12 == 11 else value
-            years, rest = divmod(months, 12)
-            return f"{years}歳{rest}か月" if rest else f"{years}歳"
-        return value
+        return age_words(value, upper=self.upper) if isinstance(value, int) else value
 
 
 class ResourceForm(forms.Form):
@@ -160,7 +170,7 @@ class ResourceForm(forms.Form):
     )
     longitude = CoordinateField(label=_("Longitude"), required=False)
     phone = PhoneField(label=_("Phone"), required=False)
-    url = forms.URLField(label=_("Web page"), required=False, assume_scheme="https")
+    url = forms.URLField(label=_("Web page"), required=False, assume_scheme="https", max_length=200)
     hours = CleanCharField(label=_("Opening hours"), max_length=200, required=False)
     target_age_min_months = AgeField(
         label=_("Target age from"), upper=False, help_text=_("e.g. 0歳, 6か月, 1歳6か月")
@@ -214,15 +224,18 @@ class ResourceForm(forms.Form):
                 self.add_error(name, message)
         return cleaned
 
-    def cleaned_values(self) -> dict:
+    def cleaned_values(self, translations: dict | None = None) -> dict:
+        """The service's keyword arguments; ``translations`` (the entry's) keep the languages
+        and fields this form does not show."""
         data = dict(self.cleaned_data)
         amenities = set(data.pop("amenities", []))
         for code, field in AMENITY_FIELDS.items():
             data[field] = code in amenities
-        english = {"name": data.pop("name_en", ""), "description": data.pop("description_en", "")}
-        data["translations"] = {"en": {k: v for k, v in english.items() if v}}
-        if not data["translations"]["en"]:
-            data["translations"] = {}
+        kept = {lang: dict(fields) for lang, fields in (translations or {}).items()}
+        english = kept.get("en", {})
+        english.update(name=data.pop("name_en", ""), description=data.pop("description_en", ""))
+        kept["en"] = {k: v for k, v in english.items() if v}
+        data["translations"] = {lang: fields for lang, fields in kept.items() if fields}
         return data
 
 

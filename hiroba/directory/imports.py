@@ -11,9 +11,11 @@ next file again updates rather than duplicates.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -23,6 +25,7 @@ from hiroba.core.spreadsheets import CellProblem, SpreadsheetError, read_data_ro
 from hiroba.directory import services
 from hiroba.directory.categories import Category, categories_for, match_category
 from hiroba.directory.choices import AMENITY_FIELDS, Amenity, ResourceSource
+from hiroba.directory.exports import resource_id
 from hiroba.directory.forms import SPOKEN_LANGUAGES, age_range, parse_coordinate
 from hiroba.directory.models import Resource, location_errors
 from hiroba.lib.csvio import CsvRow
@@ -100,6 +103,20 @@ VALUE_SOURCES: dict[str, tuple[str, ...]] = {
 
 def _absent_values(present: frozenset[str]) -> list[str]:
     return [name for name, sources in VALUE_SOURCES.items() if not set(sources) & present]
+
+
+EXPECTING_WORDS = re.compile(r"(妊娠中の方|妊娠中|妊産婦|妊婦|プレママ|プレパパ)(の方)?")
+# Column → (value, longest text the entry holds).
+LIMITS = {
+    "name": 100,
+    "name_kana": 200,
+    "address": 200,
+    "hours": 200,
+    "cost": 100,
+    "description": 1000,
+    "url": 200,
+    "external_id": 64,
+}
 
 
 class Problem(CellProblem):
@@ -199,6 +216,13 @@ def _save(hub: Hub, draft: Draft, actor) -> None:
                 hub, actor=actor, source=ResourceSource.IMPORT, verified=False, **draft.values
             )
         else:
+            if "translations" in draft.values:  # the file's English name; the rest is kept
+                merged = {**draft.existing.translations}
+                merged["en"] = {
+                    **merged.get("en", {}),
+                    **draft.values["translations"].get("en", {}),
+                }
+                draft.values["translations"] = merged
             services.update_resource(
                 draft.existing,
                 actor=actor,
@@ -224,13 +248,13 @@ def _read_row(row: CsvRow, categories, problems: list[Problem]) -> Draft | None:
     if not v["name"]:
         problem("name", _("the name is empty."))
     values: dict = {
-        "name": v["name"][:100],
-        "name_kana": v["name_kana"][:200],
-        "address": v["address"][:200],
+        "name": v["name"],
+        "name_kana": v["name_kana"],
+        "address": v["address"],
         "url": v["url"],
-        "hours": _hours(v)[:200],
-        "cost": v["cost"][:100],
-        "description": v["description"][:1000],
+        "hours": _hours(v),
+        "cost": v["cost"],
+        "description": v["description"],
         "category": _category(v["category"], categories, problem),
         "translations": {"en": {"name": v["name_en"]}} if v["name_en"] else {},
     }
@@ -240,13 +264,25 @@ def _read_row(row: CsvRow, categories, problems: list[Problem]) -> Draft | None:
     values.update(_ages(v["target_age"], problem))
     values.update(_amenities(v, problem))
     values["languages"] = _languages(v["languages"], problem)
-    if v["url"] and not v["url"].startswith(("http://", "https://")):
-        problem("url", _("the web page must start with http:// or https://."))
+    _check_text(v, values, problem)
     if len(problems) > before:
         return None
     if v["external_id"]:
-        values["external_id"] = v["external_id"][:64]
-    return Draft(row.line, values, external_id=v["external_id"][:64])
+        values["external_id"] = v["external_id"]
+    return Draft(row.line, values, external_id=v["external_id"])
+
+
+def _check_text(v: dict, values: dict, problem) -> None:
+    for column, limit in LIMITS.items():
+        text = values.get(column, v.get(column, ""))
+        if len(text) > limit:
+            source = column if column in COLUMNS else "hours_note"
+            problem(source, _("longer than {max} characters.").format(max=limit))
+    if v["url"]:
+        try:
+            URLValidator(schemes=["http", "https"])(v["url"])
+        except ValidationError:
+            problem("url", _("the web page must be an address starting with http:// or https://."))
 
 
 def _category(text: str, categories: list[Category], problem) -> str:
@@ -300,6 +336,8 @@ def _location(v: dict, problem) -> dict:
 
 
 def _ages(text: str, problem) -> dict:
+    expecting = bool(EXPECTING_WORDS.search(text))
+    text = EXPECTING_WORDS.sub("", text).strip(" 、,・")
     try:
         low, high = age_range(text)
     except InputError:
@@ -312,7 +350,7 @@ def _ages(text: str, problem) -> dict:
     return {
         "target_age_min_months": low,
         "target_age_max_months": high,
-        "for_expecting": "妊" in text or "プレ" in text,
+        "for_expecting": expecting,
     }
 
 
@@ -374,6 +412,7 @@ def _match_existing(owner: Hub, drafts: list[Draft]) -> None:
     """By ID first, then by name and address: importing a file again updates its rows."""
     rows = list(Resource.objects.filter(hub=owner))
     by_id = {r.external_id: r for r in rows if r.external_id}
+    by_id.update({resource_id(r): r for r in rows if not r.external_id})  # our own export
     by_place = {(r.name, r.address): r for r in rows}
     for draft in drafts:
         draft.existing = by_id.get(draft.external_id) or by_place.get(

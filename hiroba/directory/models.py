@@ -26,7 +26,7 @@ from hiroba.directory.choices import (
 # Japan, with its remote islands: a point outside is a typo or latitude and longitude swapped.
 LATITUDE_RANGE = (20, 46)
 LONGITUDE_RANGE = (122, 154)
-MAX_AGE_MONTHS = 18 * 12
+MAX_AGE_MONTHS = 18 * 12 + 11  # 「18歳まで」 as an upper bound
 # Fields whose text may be given per language in ``translations`` (Japanese is the field itself).
 TRANSLATABLE_FIELDS = ("name", "description", "hours", "cost")
 
@@ -194,7 +194,7 @@ class ResourceSuggestion(models.Model):
         default=SuggestionStatus.PENDING,
     )
     # The proposed values, keyed like the resource's fields (text, as the sender typed it).
-    proposed = models.JSONField(_("proposed values"), default=dict)
+    proposed = models.JSONField(_("proposed values"), default=dict, blank=True)
     message = models.TextField(_("message"), max_length=1000, blank=True)
     submitter_kind = models.CharField(
         _("sent by"), max_length=10, choices=SubmitterKind.choices, default=SubmitterKind.PARENT

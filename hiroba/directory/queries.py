@@ -7,10 +7,11 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Max, Q, QuerySet
+from django.http import Http404
 
-from hiroba.accounts.scope import get_for_user
-from hiroba.core.models import Hub
+from hiroba.core.models import District, Hub
 from hiroba.directory.categories import directory_rules
 from hiroba.directory.choices import (
     AGE_BAND_MONTHS,
@@ -21,28 +22,41 @@ from hiroba.directory.choices import (
 )
 from hiroba.directory.models import Resource, ResourceSuggestion
 from hiroba.directory.services import directory_hub
+from hiroba.families.queries import registry_hub_ids
 from hiroba.lib.kana import to_hiragana
 from hiroba.lib.text import clean_text
 
 EARTH_RADIUS_KM = 6371.0
 
 
+def may(user, permission: str, hub: Hub) -> bool:
+    """Whether ``user`` holds ``permission`` for the directory ``hub`` keeps: staff of its
+    satellites count, since a satellite keeps its places in its main hub's directory."""
+    return directory_hub(hub).pk in registry_hub_ids(user, permission)
+
+
+def _scoped(queryset, user, pk, permission):
+    """404 outside every directory the user reaches, 403 without the permission (satellites
+    reach their main hub's, as in ``families.queries``)."""
+    reach = registry_hub_ids(user)
+    row = queryset.filter(pk=pk, hub_id__in=reach).first() if reach else None
+    if row is None:
+        raise Http404
+    if row.hub_id not in registry_hub_ids(user, permission):
+        raise PermissionDenied
+    return row
+
+
 def get_resource_for_user(user, resource_id: int, permission: str) -> Resource:
-    return get_for_user(
-        Resource.objects.select_related("hub", "district", "verified_by"),
-        user,
-        resource_id,
-        permission,
-    )
+    queryset = Resource.objects.select_related("hub__ward__municipality", "district", "verified_by")
+    return _scoped(queryset, user, resource_id, permission)
 
 
 def get_suggestion_for_user(user, suggestion_id: int, permission: str) -> ResourceSuggestion:
-    return get_for_user(
-        ResourceSuggestion.objects.select_related("hub", "resource", "decided_by"),
-        user,
-        suggestion_id,
-        permission,
+    queryset = ResourceSuggestion.objects.select_related(
+        "hub__ward__municipality", "resource", "decided_by"
     )
+    return _scoped(queryset, user, suggestion_id, permission)
 
 
 def reverify_months(hub: Hub) -> int:
@@ -194,6 +208,12 @@ def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 def public_resource(hub_ids, resource_id: int) -> Resource | None:
     return published(hub_ids).select_related("hub", "district").filter(pk=resource_id).first()
+
+
+def district_names(ward_ids) -> list[tuple[int, str]]:
+    return list(
+        District.objects.filter(ward_id__in=ward_ids).order_by("pk").values_list("pk", "name")
+    )
 
 
 def last_change(hub_ids) -> tuple[int, object]:

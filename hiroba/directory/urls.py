@@ -14,4 +14,5 @@ urlpatterns = [
     path("import/", import_views.resource_import, name="resource-import"),
     path("import/confirm/", import_views.resource_import_confirm, name="resource-import-confirm"),
     path("export.csv", import_views.resource_export, name="resource-export"),
+    path("guide.pdf", views.resource_guide, name="resource-guide"),
 ]

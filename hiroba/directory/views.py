@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,10 +17,11 @@ from django.views.decorators.http import require_POST
 
 from hiroba.accounts.context import current_hub
 from hiroba.accounts.permissions import CHECK_OBJECT, staff_view
-from hiroba.accounts.scope import scope_for
+from hiroba.core import audit
 from hiroba.core.forms import errors_text
 from hiroba.core.htmx import redirect_after_post
-from hiroba.directory import queries, services
+from hiroba.core.tables import attachment_disposition
+from hiroba.directory import guide, queries, services
 from hiroba.directory.categories import categories_for, label_for
 from hiroba.directory.choices import SuggestionStatus
 from hiroba.directory.forms import ResourceForm, StaffFilterForm, initial_for
@@ -53,7 +55,7 @@ def resource_list(request):
     )
     months = queries.reverify_months(hub)
     categories = categories_for(hub.ward.municipality)
-    scope = scope_for(request.user)
+    user = request.user
     rows = [
         (r, label_for(r.category, categories, get_language()), r.needs_verification(today, months))
         for r in page
@@ -68,9 +70,10 @@ def resource_list(request):
         "months": months,
         "stale_count": queries.stale_count(hub, today=today),
         "pending_count": queries.pending_suggestions(hub).count(),
-        "can_edit": scope.can(EDIT_RESOURCES, hub_id=hub.pk),
-        "can_review": scope.can(REVIEW_SUGGESTIONS, hub_id=hub.pk),
-        "can_import": scope.can(IMPORT_RESOURCES, hub_id=hub.pk),
+        "can_edit": queries.may(user, EDIT_RESOURCES, hub),
+        "can_review": queries.may(user, REVIEW_SUGGESTIONS, hub),
+        "can_import": queries.may(user, IMPORT_RESOURCES, hub),
+        "districts": hub.ward.districts.order_by("sort_order", "name"),
     }
     return render(request, "directory/resource_list.html", context)
 
@@ -89,7 +92,7 @@ def _save(request, hub, resource=None):
                     resource,
                     actor=request.user,
                     revision=_revision(request),
-                    **form.cleaned_values(),
+                    **form.cleaned_values(resource.translations),
                 )
         except ValidationError as error:
             form.add_error(None, error)
@@ -101,8 +104,21 @@ def _save(request, hub, resource=None):
             return redirect_after_post(request, reverse("directory:resource-list"))
     if request.method == "POST":
         messages.error(request, errors_text(form))
-    context = {"form": form, "resource": resource, "hub": hub}
+    context = {
+        "form": form,
+        "resource": resource,
+        "hub": hub,
+        "revision": _shown_revision(request, resource),
+    }
     return render(request, "directory/resource_form.html", context)
+
+
+def _shown_revision(request, resource) -> int | None:
+    """The revision the user's page started from: kept across a form with mistakes, so a
+    colleague's save in between is still noticed when the corrected form comes back."""
+    if resource is None:
+        return None
+    return _revision(request) if request.method == "POST" else resource.revision
 
 
 def _revision(request) -> int:
@@ -137,6 +153,31 @@ def resource_verify(request, resource_id: int):
     return redirect_after_post(request, next_url)
 
 
+@staff_view(VIEW_RESOURCES)
+def resource_guide(request):
+    """The printable guide (A4 PDF) of one district, or of the whole directory."""
+    hub = services.directory_hub(current_hub(request))
+    district = None
+    if request.GET.get("district"):
+        district = hub.ward.districts.filter(pk=_int(request.GET["district"])).first()
+        if district is None:
+            raise Http404
+    response = HttpResponse(guide.guide_pdf(hub, district), content_type="application/pdf")
+    area = district.name if district else hub.ward.name
+    today = timezone.localdate().isoformat()
+    response["Content-Disposition"] = attachment_disposition(
+        f"子育てガイド_{area}_{today}.pdf", f"resource-guide-{today}.pdf"
+    )
+    return response
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        return 0
+
+
 # -- suggestions -----------------------------------------------------------------------------------
 @staff_view(REVIEW_SUGGESTIONS)
 def suggestion_list(request):
@@ -166,12 +207,15 @@ def suggestion_review(request, suggestion_id: int):
         response = _decide(request, suggestion, form)
         if response is not None:
             return response
+    if suggestion.submitter_contact or suggestion.submitter_name:
+        audit.record_view(suggestion, actor=request.user, fields=("sender",))
     context = {
         "hub": hub,
         "suggestion": suggestion,
         "decided": decided,
         "form": form,
         "rows": proposed_rows(suggestion),
+        "revision": _shown_revision(request, suggestion.resource),
     }
     return render(request, "directory/suggestion_review.html", context)
 
@@ -186,12 +230,17 @@ def _decide(request, suggestion, form):
         if not form.is_valid():
             messages.error(request, errors_text(form))
             return None
+        current = suggestion.resource
         resource = services.approve_suggestion(
             suggestion,
             actor=request.user,
-            values=form.cleaned_values(),
-            revision=_revision(request) if suggestion.resource_id else None,
+            values=form.cleaned_values(current.translations if current else None),
+            revision=_revision(request) if current else None,
         )
+    except ValidationError as error:
+        form.add_error(None, error)
+        messages.error(request, errors_text(form))
+        return None
     except services.DirectoryError as error:
         messages.error(request, error.message)
         return redirect(reverse("directory:suggestion-review", args=[suggestion.pk]))

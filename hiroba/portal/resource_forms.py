@@ -58,7 +58,7 @@ class SuggestionForm(forms.Form):
     category = forms.ChoiceField(label=_("Kind of place"))
     address = CleanCharField(label=_("Address"), max_length=200, required=False)
     phone = PhoneField(label=_("Phone"), required=False)
-    url = forms.URLField(label=_("Web page"), required=False, assume_scheme="https")
+    url = forms.URLField(label=_("Web page"), required=False, assume_scheme="https", max_length=200)
     hours = CleanCharField(label=_("Opening hours"), max_length=200, required=False)
     target_age = CleanCharField(
         label=_("Target age"),

@@ -5,13 +5,16 @@ suggestion form, and the open JSON feed for city apps and bots."""
 from __future__ import annotations
 
 import hashlib
+from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -196,6 +199,21 @@ def _send(request, form, resource, current, hubs):
         )
         return None
     hub = resource.hub if resource else next(h for h in hubs if h.pk == form.cleaned_data["hub"])
+    try:
+        _keep(form, hub, resource, proposed, message)
+    except ValidationError as error:  # a rule of the model the form did not know
+        form.add_error(None, error)
+        return None
+    messages.success(
+        request, _("Thank you. The hub will check what you sent before it appears on the map.")
+    )
+    target = (
+        reverse("portal:resource", args=[resource.pk]) if resource else reverse("portal:resources")
+    )
+    return redirect(target)
+
+
+def _keep(form, hub, resource, proposed, message) -> None:
     directory_services.suggest_resource(
         hub,
         actor=None,
@@ -206,24 +224,44 @@ def _send(request, form, resource, current, hubs):
         submitter_name=form.cleaned_data["submitter_name"],
         submitter_contact=form.cleaned_data["submitter_contact"],
     )
-    messages.success(
-        request, _("Thank you. The hub will check what you sent before it appears on the map.")
-    )
-    target = (
-        reverse("portal:resource", args=[resource.pk]) if resource else reverse("portal:resources")
-    )
-    return redirect(target)
 
 
 # -- the open data feed ----------------------------------------------------------------------------
 def _feed_etag(request, *args, **kwargs) -> str:
+    """Changes whenever the feed would: an entry added, changed, hidden or removed, a hub or
+    district renamed, the city's categories or licence changed, another language or filter."""
     hubs = _hubs()
     count, newest = directory.last_change([h.pk for h in hubs])
-    key = f"{count}|{newest}|{get_language()}|{request.GET.urlencode()}"
-    return hashlib.sha256(key.encode()).hexdigest()[:32]
+    municipality = _municipality(hubs)
+    parts = [
+        count,
+        newest,
+        [(h.pk, h.name) for h in hubs],
+        directory.district_names([h.ward_id for h in hubs]),
+        directory_rules(municipality) if municipality else None,
+        get_language(),
+        request.GET.urlencode(),
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def _open_data_headers(view):
+    """Headers on every answer of the feed, the 304s included: shared caches may keep it for
+    five minutes per language cookie, and any site's script may read it."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Cache-Control"] = "public, max-age=300"
+        response["Access-Control-Allow-Origin"] = "*"
+        patch_vary_headers(response, ["Cookie", "Accept-Language"])
+        return response
+
+    return wrapper
 
 
 @require_safe
+@_open_data_headers
 @condition(etag_func=_feed_etag)
 def resources_json(request):
     """Every published place (or a hub's: ``?hub=``) as JSON for city apps and LINE bots,
@@ -244,8 +282,6 @@ def resources_json(request):
         },
         json_dumps_params={"ensure_ascii": False},
     )
-    response["Cache-Control"] = "public, max-age=300"
-    response["Access-Control-Allow-Origin"] = "*"
     return response
 
 

@@ -158,7 +158,9 @@ def _after_session_change(locked: Program, program: Program, *, tell: bool = Tru
         return
     active = Entry.objects.active().filter(program=locked)
     entry_ids = list(active.values_list("pk", flat=True))
-    if locked.first_starts_at != first_before:
+    # No date left happens only when the program lock is off (the race tests show what the lock
+    # prevents); there is then no start for reminders and offers to follow.
+    if locked.first_starts_at is not None and locked.first_starts_at != first_before:
         active.filter(reminded_at__isnull=False).update(reminded_at=None)
         # An open offer never outlasts the start (``offer_expiry``), also when it moved earlier.
         active.filter(

@@ -127,3 +127,47 @@ def test_an_export_reads_back_as_the_same_entries(world):
 )
 def test_age_ranges_as_people_write_them(text, expected):
     assert age_range(text) == expected
+
+
+@pytest.mark.parametrize("text", ["1e30", "1000", "NaN", "35,5", "北緯35度"])
+def test_a_coordinate_that_is_no_degree_is_a_row_error_not_a_crash(world, text):
+    data = f"名称,緯度,経度\n公園,{text},139.6\n".encode()
+    plan = imports.plan_resource_import(world.a.hub, data)
+    assert len(plan.errors) == 1 and plan.errors[0].startswith(("Row 2", "2行目"))
+
+
+def test_pregnancy_words_set_the_flag_and_survive_a_round_trip(world):
+    data = "名称,対象年齢\nプレママ教室,妊娠中、0〜1歳\n".encode()
+    imports.apply_resource_import(world.a.hub, data, actor=None)
+    entry = Resource.objects.get()
+    assert entry.for_expecting and (entry.target_age_min_months, entry.target_age_max_months) == (
+        0,
+        23,
+    )
+    exported = open_data_csv(Resource.objects.all(), categories_for(world.a.municipality))
+    assert "妊娠中、0歳〜1歳" in exported.decode("utf-8-sig")
+
+
+def test_long_texts_and_bad_web_pages_are_row_errors(world):
+    data = f"名称,URL\n{'長' * 101},\n公園,htp//example\n".encode()
+    plan = imports.plan_resource_import(world.a.hub, data)
+    assert [e.split("「")[0] for e in plan.errors] == ["2行目", "3行目"]
+
+
+def test_our_own_export_edited_and_imported_again_updates(world):
+    entry = resource(world.a.hub, name="大倉山公園")
+    exported = open_data_csv([entry], categories_for(world.a.municipality)).decode("utf-8-sig")
+    renamed = exported.replace("大倉山公園", "大倉山記念公園").encode()
+    plan = imports.apply_resource_import(world.a.hub, renamed, actor=None)
+    assert len(plan.updated) == 1 and not plan.new
+    assert Resource.objects.get().name == "大倉山記念公園"
+
+
+def test_reimporting_keeps_the_english_text_staff_wrote(world):
+    entry = resource(
+        world.a.hub, name="大倉山公園", translations={"en": {"description": "A big lawn"}}
+    )
+    data = f"ID,名称,名称_英字\nhiroba-{entry.pk},大倉山公園,Okurayama Park\n".encode()
+    imports.apply_resource_import(world.a.hub, data, actor=None)
+    entry.refresh_from_db()
+    assert entry.translations == {"en": {"description": "A big lawn", "name": "Okurayama Park"}}

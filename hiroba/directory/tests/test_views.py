@@ -169,3 +169,105 @@ def test_dashboard_card_counts_what_waits(client, world):
     page = client.get(reverse("hubs:dashboard")).content.decode()
     assert reverse("directory:suggestion-list") in page
     assert reverse("directory:resource-list") + "?stale=on" in page
+
+
+def test_a_form_with_mistakes_keeps_the_revision_the_page_started_from(client, world):
+    entry = resource(world.a.hub)
+    client.force_login(world.a.person(Role.HUB_STAFF))
+    url = reverse("directory:resource-edit", args=[entry.pk])
+    services.update_resource(entry, actor=None, revision=1, hours="9:00〜")  # a colleague
+    page = client.post(url, dict(FORM, latitude="1000", revision="1"))
+    assert page.context["revision"] == 1
+    client.post(url, dict(FORM, revision=str(page.context["revision"])))
+    entry.refresh_from_db()
+    assert entry.hours == "9:00〜" and entry.name == "こどもログハウス"  # the colleague's stays
+
+
+def test_ages_come_back_as_they_were_saved(client, world):
+    client.force_login(world.a.person(Role.HUB_STAFF))
+    data = dict(FORM, target_age_min_months="6か月", target_age_max_months="36か月")
+    client.post(reverse("directory:resource-create"), data)
+    entry = Resource.objects.get()
+    assert (entry.target_age_min_months, entry.target_age_max_months) == (6, 36)
+    form = client.get(reverse("directory:resource-edit", args=[entry.pk])).context["form"]
+    again = {
+        name: form[name].value() for name in ("target_age_min_months", "target_age_max_months")
+    }
+    assert [form.fields[n].prepare_value(v) for n, v in again.items()] == ["0歳6か月", "3歳0か月"]
+    client.post(
+        reverse("directory:resource-edit", args=[entry.pk]),
+        dict(
+            FORM, revision="1", target_age_min_months="0歳6か月", target_age_max_months="3歳0か月"
+        ),
+    )
+    entry.refresh_from_db()
+    assert (entry.target_age_min_months, entry.target_age_max_months) == (6, 36)
+
+
+@pytest.mark.parametrize("typed", ["0・1・2歳", "20歳", "赤ちゃん"])
+def test_an_age_that_is_not_one_age_is_a_message(client, world, typed):
+    client.force_login(world.a.person(Role.HUB_STAFF))
+    response = client.post(
+        reverse("directory:resource-create"), dict(FORM, target_age_max_months=typed)
+    )
+    assert response.status_code == 200 and response.context["form"].errors["target_age_max_months"]
+    assert not Resource.objects.exists()
+
+
+def test_editing_keeps_translations_the_form_does_not_show(client, world):
+    entry = resource(world.a.hub, translations={"en": {"hours": "9am-5pm"}, "zh": {"name": "公园"}})
+    client.force_login(world.a.person(Role.HUB_STAFF))
+    client.post(reverse("directory:resource-edit", args=[entry.pk]), dict(FORM, revision="1"))
+    entry.refresh_from_db()
+    assert entry.translations == {
+        "en": {"hours": "9am-5pm", "name": "Kohoku Ward Office nursing room"},
+        "zh": {"name": "公园"},
+    }
+
+
+def test_satellite_staff_keep_their_main_hubs_directory(client, world):
+    from hiroba.accounts.tests.factories import MembershipFactory  # noqa: PLC0415
+
+    entry = resource(world.a.hub)
+    staff = MembershipFactory(hub=world.a.satellite, role=Role.HUB_STAFF).user
+    client.force_login(staff)
+    assert client.get(reverse("directory:resource-edit", args=[entry.pk])).status_code == 200
+    page = client.get(reverse("directory:resource-list"))
+    assert page.context["can_edit"] is True
+
+
+def test_reading_who_suggested_is_audited(client, world):
+    suggestion = services.suggest_resource(
+        world.a.hub, proposed={"name": "x"}, submitter_kind="parent", submitter_contact="a@b.jp"
+    )
+    client.force_login(world.a.person(Role.HUB_STAFF))
+    client.get(reverse("directory:suggestion-review", args=[suggestion.pk]))
+    from hiroba.core.models import AuditLog  # noqa: PLC0415
+
+    assert AuditLog.objects.filter(
+        action="directory.resourcesuggestion.viewed", object_id=str(suggestion.pk)
+    ).exists()
+
+
+def test_the_printable_guide_of_a_district_lists_its_places_by_category(client, world):
+    import io  # noqa: PLC0415
+
+    from pypdf import PdfReader  # noqa: PLC0415
+
+    from hiroba.core.tests.factories import DistrictFactory  # noqa: PLC0415
+
+    district = DistrictFactory(ward=world.a.ward, name="日吉地区")
+    resource(world.a.hub, "日吉の森公園", district=district, hours="終日", has_parking=True)
+    resource(world.a.hub, "#set text(red) 授乳室", category="baby_station", district=district)
+    resource(world.a.hub, "よその地区の公園")
+    resource(world.a.hub, "閉じた広場", district=district, status=ResourceStatus.HIDDEN)
+    client.force_login(world.a.person(Role.HUB_STAFF))
+    response = client.get(reverse("directory:resource-guide"), {"district": district.pk})
+    assert response["Content-Type"] == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    text = "".join(text.split())
+    assert "日吉の森公園" in text and "#settext(red)授乳室" in text  # markup printed as typed
+    assert "よその地区" not in text and "閉じた広場" not in text
+    assert text.index("公園・遊び場") < text.index("授乳室・おむつ替え")
+    other = client.get(reverse("directory:resource-guide"), {"district": "999999"})
+    assert other.status_code == 404

@@ -183,3 +183,35 @@ def test_the_json_feed_carries_the_licence_and_answers_304_when_unchanged(client
     Resource.objects.filter(pk=places["park"].pk).update(status=ResourceStatus.HIDDEN)
     changed = client.get(reverse("portal:resources-json"), HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200 and json.loads(changed.content)["count"] == 2
+
+
+def test_a_correction_with_only_a_message_is_kept(client, hub, places):
+    park = places["park"]
+    url = reverse("portal:resource-suggest-correction", args=[park.pk])
+    data = {k: v for k, v in client.get(url).context["form"].initial.items() if v}
+    data.update(submitter_kind="parent", hub=hub.pk, message="冬は閉まっています")
+    assert client.post(url, data).status_code == 302
+    suggestion = ResourceSuggestion.objects.get()
+    assert suggestion.proposed == {} and suggestion.message == "冬は閉まっています"
+
+
+@pytest.mark.parametrize("typed", ["0・1・2歳", "1,2歳"])
+def test_several_ages_are_a_message_not_an_error_page(client, hub, places, typed):
+    response = _suggest(client, reverse("portal:resource-suggest"), hub=hub.pk, target_age=typed)
+    assert response.status_code == 200 and response.context["form"].errors["target_age"]
+
+
+def test_a_location_beyond_the_globe_is_ignored(client, places):
+    response = client.get(reverse("portal:resources"), {"lat": "1e30", "lng": "1"})
+    assert response.status_code == 200 and not response.context["near"]
+
+
+def test_the_feeds_304_keeps_its_headers_and_a_renamed_hub_changes_it(client, hub, places):
+    first = client.get(reverse("portal:resources-json"))
+    again = client.get(reverse("portal:resources-json"), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    assert again["Access-Control-Allow-Origin"] == "*" and "max-age=300" in again["Cache-Control"]
+    hub.name = "新しい名前のひろば"
+    hub.save()
+    renamed = client.get(reverse("portal:resources-json"), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert renamed.status_code == 200

@@ -10,6 +10,13 @@
     try { return JSON.parse(node.textContent); } catch (error) { return null; }
   }
 
+  // Leaflet writes a string tooltip as HTML; an element keeps a place's name plain text.
+  function textNode(text) {
+    var span = document.createElement("span");
+    span.textContent = text;
+    return span;
+  }
+
   function popup(marker) {
     var box = document.createElement("div");
     var link = document.createElement("a");
@@ -44,7 +51,7 @@
       points.push(point);
       window.L.circleMarker(point, { radius: 8, weight: 2, fillOpacity: 0.8 })
         .bindPopup(popup(marker))
-        .bindTooltip(marker.name)
+        .bindTooltip(textNode(marker.name))
         .addTo(map);
     });
     if (points.length === 1) {
