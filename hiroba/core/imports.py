@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from hiroba.core.input_errors import message_for
 from hiroba.core.models import District, TownBlock
+from hiroba.core.spreadsheets import shown_problems
 from hiroba.lib.address import town_block_key
 from hiroba.lib.csvio import read_csv
 from hiroba.lib.errors import InputError
@@ -54,10 +55,7 @@ def parse_town_block_csv(data: bytes) -> ParsedTownBlocks:
         _parse_row(row, result, lines)
     if not result.mapping and not result.errors:
         result.errors.append(_("The file has no rows."))
-    if len(result.errors) > MAX_ERRORS_SHOWN:
-        hidden = len(result.errors) - MAX_ERRORS_SHOWN
-        result.errors = result.errors[:MAX_ERRORS_SHOWN]
-        result.errors.append(_("…and {count} more problems.").format(count=hidden))
+    result.errors = shown_problems(result.errors, limit=MAX_ERRORS_SHOWN)
     return result
 
 

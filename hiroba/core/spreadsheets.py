@@ -23,6 +23,7 @@ from xml.etree.ElementTree import ParseError  # noqa: S405 - only the exception 
 
 from django import forms
 from django.core import signing
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hiroba.core.forms import CsvUploadField
@@ -40,6 +41,7 @@ MAX_UNPACKED_BYTES = 60 * 1024 * 1024
 MAX_COLUMNS = 100
 HEADER_SEARCH_ROWS = 5
 TOKEN_MAX_AGE = 60 * 60
+MAX_PROBLEMS_SHOWN = 100
 
 MESSAGES = {
     "encoding": _(
@@ -82,6 +84,15 @@ class CellProblem:
         return str(_("Row {row}, {column}: {message}")).format(
             row=self.line, column=self.COLUMNS[self.column][0], message=self.message
         )
+
+
+def shown_problems(messages: list[str], *, limit: int = MAX_PROBLEMS_SHOWN) -> list[str]:
+    """An import's problems as its page lists them: at most ``limit``, then one line saying how
+    many more there are (a file with a wrong column can have thousands)."""
+    if len(messages) <= limit:
+        return messages
+    more = gettext("…and {count} more problems.").format(count=len(messages) - limit)
+    return [*messages[:limit], more]
 
 
 class SpreadsheetUploadField(CsvUploadField):

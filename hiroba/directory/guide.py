@@ -19,7 +19,7 @@ from hiroba.directory.categories import categories_for
 from hiroba.directory.choices import Amenity, ResourceStatus
 from hiroba.directory.exports import age_text
 from hiroba.directory.models import Resource
-from hiroba.directory.services import directory_hub
+from hiroba.families.services import registry_hub
 from hiroba.lib.text import format_phone
 from hiroba.lib.wareki import format_wareki_date
 
@@ -33,19 +33,20 @@ def guide_pdf(hub: Hub, district: District | None) -> bytes:
 def guide_data(hub: Hub, district: District | None) -> dict:
     """The published entries of the hub's directory (of ``district`` when given), grouped by
     the municipality's categories in their order. One query for the entries."""
-    owner = directory_hub(hub)
+    owner = registry_hub(hub)
     rows = Resource.objects.filter(hub=owner, status=ResourceStatus.PUBLISHED)
     if district is not None:
         rows = rows.filter(district=district)
     rows = list(rows.order_by("name_kana", "name"))
     language = translation.get_language()
     area = district.name if district else owner.ward.name
+    categories = categories_for(owner.ward.municipality)
     groups = []
-    for category in categories_for(owner.ward.municipality):
+    for category in categories:
         places = [_place(r, language) for r in rows if r.category == category.code]
         if places:
             groups.append({"title": category.label(language), "places": places})
-    known = {c.code for c in categories_for(owner.ward.municipality)}
+    known = {c.code for c in categories}
     others = [_place(r, language) for r in rows if r.category not in known]
     if others:
         groups.append({"title": _("Other"), "places": others})

@@ -23,9 +23,10 @@ from hiroba.core.spreadsheets import (
     previewed_upload,
 )
 from hiroba.core.tables import CONTENT_TYPES, attachment_disposition
-from hiroba.directory import exports, imports, queries, services
+from hiroba.directory import exports, imports, queries
 from hiroba.directory.categories import categories_for
 from hiroba.directory.permissions import IMPORT_RESOURCES
+from hiroba.families.services import registry_hub
 
 IMPORT_SALT = "hiroba.directory.import"
 
@@ -55,7 +56,7 @@ def _render(request, hub, form, **context):
 @staff_view(IMPORT_RESOURCES)
 def resource_import(request):
     """Step 1: upload and check. Nothing is written until the preview is confirmed."""
-    hub = services.directory_hub(current_hub(request))
+    hub = registry_hub(current_hub(request))
     form = ResourceImportForm(request.POST or None, request.FILES or None)
     if request.method != "POST" or not form.is_valid():
         return _render(request, hub, form)
@@ -69,7 +70,7 @@ def resource_import(request):
 @staff_view(IMPORT_RESOURCES)
 def resource_import_confirm(request):
     """Step 2: import exactly the previewed file, in one transaction."""
-    hub = services.directory_hub(current_hub(request))
+    hub = registry_hub(current_hub(request))
     try:
         meta, data = previewed_upload(
             request.POST.get("token", ""), salt=IMPORT_SALT, hub_id=hub.pk
@@ -93,7 +94,7 @@ def resource_import_confirm(request):
 @staff_view(IMPORT_RESOURCES)
 def resource_export(request):
     """Every entry of the hub's directory (hidden ones too) in the open-data columns."""
-    hub = services.directory_hub(current_hub(request))
+    hub = registry_hub(current_hub(request))
     rows = queries.staff_resources(hub, queries.StaffFilters(), today=timezone.localdate())
     rows = rows.select_related("hub__ward__municipality")
     data = exports.open_data_csv(rows, categories_for(hub.ward.municipality))

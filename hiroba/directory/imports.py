@@ -21,19 +21,24 @@ from django.utils.translation import gettext as _
 
 from hiroba.core import audit
 from hiroba.core.models import Hub
-from hiroba.core.spreadsheets import CellProblem, SpreadsheetError, read_data_rows
+from hiroba.core.spreadsheets import (
+    CellProblem,
+    SpreadsheetError,
+    read_data_rows,
+    shown_problems,
+)
 from hiroba.directory import services
 from hiroba.directory.categories import Category, categories_for, match_category
 from hiroba.directory.choices import AMENITY_FIELDS, Amenity, ResourceSource
 from hiroba.directory.exports import resource_id
 from hiroba.directory.forms import SPOKEN_LANGUAGES, age_range, parse_coordinate
 from hiroba.directory.models import Resource, location_errors
+from hiroba.families.services import registry_hub
 from hiroba.lib.csvio import CsvRow
 from hiroba.lib.errors import InputError
 from hiroba.lib.text import normalize_phone, normalize_postal_code
 
 MAX_ROWS = 3000
-MAX_PROBLEMS_SHOWN = 100
 PREVIEW_LIMIT = 100
 
 COLUMNS: dict[str, list[str]] = {
@@ -168,7 +173,7 @@ class ImportRefused(Exception):
 
 def plan_resource_import(hub: Hub, data: bytes) -> ResourceImportPlan:
     """Read and check the whole file; write nothing."""
-    owner = services.directory_hub(hub)
+    owner = registry_hub(hub)
     plan = ResourceImportPlan()
     try:
         table = read_data_rows(data, columns=COLUMNS, required=REQUIRED, max_rows=MAX_ROWS)
@@ -188,7 +193,7 @@ def plan_resource_import(hub: Hub, data: bytes) -> ResourceImportPlan:
     for draft in plan.updated:  # a column the file lacks leaves what staff wrote alone
         for name in absent:
             draft.values.pop(name, None)
-    plan.errors = _shown([str(p) for p in problems])
+    plan.errors = shown_problems([str(p) for p in problems])
     return plan
 
 
@@ -203,7 +208,7 @@ def apply_resource_import(hub: Hub, data: bytes, *, actor) -> ResourceImportPlan
         audit.record(
             "directory.resource.imported",
             actor=actor,
-            hub=services.directory_hub(hub),
+            hub=registry_hub(hub),
             payload={"new": len(plan.new), "updated": len(plan.updated)},
         )
     return plan
@@ -418,10 +423,3 @@ def _match_existing(owner: Hub, drafts: list[Draft]) -> None:
         draft.existing = by_id.get(draft.external_id) or by_place.get(
             (draft.values["name"], draft.values["address"])
         )
-
-
-def _shown(errors: list[str]) -> list[str]:
-    if len(errors) <= MAX_PROBLEMS_SHOWN:
-        return errors
-    hidden = len(errors) - MAX_PROBLEMS_SHOWN
-    return [*errors[:MAX_PROBLEMS_SHOWN], _("…and {count} more problems.").format(count=hidden)]

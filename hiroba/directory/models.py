@@ -22,6 +22,7 @@ from hiroba.directory.choices import (
     SuggestionKind,
     SuggestionStatus,
 )
+from hiroba.lib.ages import age_in_months
 
 # Japan, with its remote islands: a point outside is a typo or latitude and longitude swapped.
 LATITUDE_RANGE = (20, 46)
@@ -151,7 +152,9 @@ class Resource(models.Model):
     def needs_verification(self, today: date, months: int) -> bool:
         if self.verified_on is None:
             return True
-        return _months_between(self.verified_on, today) >= months
+        if self.verified_on > today:  # a clock set wrong once; not stale, never an error
+            return False
+        return age_in_months(self.verified_on, today) >= months
 
 
 def location_errors(latitude: float, longitude: float) -> dict[str, str]:
@@ -165,11 +168,6 @@ def location_errors(latitude: float, longitude: float) -> dict[str, str]:
     if swapped:
         return {"latitude": _("The latitude and longitude look swapped.")}
     return {"latitude": _("This point is not in Japan. Check the latitude and longitude.")}
-
-
-def _months_between(earlier: date, later: date) -> int:
-    months = (later.year - earlier.year) * 12 + later.month - earlier.month
-    return months - 1 if later.day < earlier.day else months
 
 
 class ResourceSuggestion(models.Model):

@@ -3,6 +3,7 @@ filtered the way parents look for a place (category, age, district, amenities, n
 
 from __future__ import annotations
 
+import calendar
 import math
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,8 +22,8 @@ from hiroba.directory.choices import (
     SuggestionStatus,
 )
 from hiroba.directory.models import Resource, ResourceSuggestion
-from hiroba.directory.services import directory_hub
 from hiroba.families.queries import registry_hub_ids
+from hiroba.families.services import registry_hub
 from hiroba.lib.kana import to_hiragana
 from hiroba.lib.text import clean_text
 
@@ -32,7 +33,7 @@ EARTH_RADIUS_KM = 6371.0
 def may(user, permission: str, hub: Hub) -> bool:
     """Whether ``user`` holds ``permission`` for the directory ``hub`` keeps: staff of its
     satellites count, since a satellite keeps its places in its main hub's directory."""
-    return directory_hub(hub).pk in registry_hub_ids(user, permission)
+    return registry_hub(hub).pk in registry_hub_ids(user, permission)
 
 
 def _scoped(queryset, user, pk, permission):
@@ -67,13 +68,8 @@ def stale_before(today: date, months: int) -> date:
     """Entries verified before this day (or never) need verifying again."""
     month_index = today.year * 12 + today.month - 1 - months
     year, month = divmod(month_index, 12)
-    day = min(today.day, _days_in_month(year, month + 1))
+    day = min(today.day, calendar.monthrange(year, month + 1)[1])
     return date(year, month + 1, day)
-
-
-def _days_in_month(year: int, month: int) -> int:
-    following = date(year + (month == 12), month % 12 + 1, 1)
-    return (following - date(year, month, 1)).days
 
 
 def stale_filter(today: date, months: int) -> Q:
@@ -89,7 +85,7 @@ class StaffFilters:
 
 
 def staff_resources(hub: Hub, filters: StaffFilters, *, today: date) -> QuerySet[Resource]:
-    owner = directory_hub(hub)
+    owner = registry_hub(hub)
     rows = Resource.objects.filter(hub=owner).select_related("district", "verified_by")
     if filters.category:
         rows = rows.filter(category=filters.category)
@@ -103,7 +99,7 @@ def staff_resources(hub: Hub, filters: StaffFilters, *, today: date) -> QuerySet
 
 
 def stale_count(hub: Hub, *, today: date) -> int:
-    owner = directory_hub(hub)
+    owner = registry_hub(hub)
     return Resource.objects.filter(
         stale_filter(today, reverify_months(owner)), hub=owner, status=ResourceStatus.PUBLISHED
     ).count()
@@ -111,12 +107,12 @@ def stale_count(hub: Hub, *, today: date) -> int:
 
 def pending_suggestions(hub: Hub) -> QuerySet[ResourceSuggestion]:
     return ResourceSuggestion.objects.filter(
-        hub=directory_hub(hub), status=SuggestionStatus.PENDING
+        hub=registry_hub(hub), status=SuggestionStatus.PENDING
     ).select_related("resource")
 
 
 def decided_suggestions(hub: Hub, limit: int = 30) -> list[ResourceSuggestion]:
-    rows = ResourceSuggestion.objects.filter(hub=directory_hub(hub)).exclude(
+    rows = ResourceSuggestion.objects.filter(hub=registry_hub(hub)).exclude(
         status=SuggestionStatus.PENDING
     )
     return list(rows.select_related("resource", "decided_by").order_by("-decided_at")[:limit])

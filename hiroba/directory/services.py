@@ -16,6 +16,7 @@ from hiroba.core.models import Hub
 from hiroba.core.services import save_changes
 from hiroba.directory.choices import ResourceSource, SuggestionKind, SuggestionStatus
 from hiroba.directory.models import Resource, ResourceSuggestion
+from hiroba.families.services import registry_hub
 
 EDITABLE_FIELDS = (
     "category",
@@ -54,17 +55,13 @@ class DirectoryError(Exception):
         self.message = str(message)
 
 
-def directory_hub(hub: Hub) -> Hub:
-    """Satellites keep their resources in their main hub's directory."""
-    return hub.parent if hub.parent_id else hub
-
-
 @transaction.atomic
 def create_resource(
     hub: Hub, *, actor, source: str = ResourceSource.STAFF, verified: bool = True, **values
 ) -> Resource:
     """Staff typing an entry have just checked it, so it counts as verified today."""
-    resource = Resource(hub=directory_hub(hub), source=source)
+    # A satellite keeps its places in its main hub's directory, as it shares its registry.
+    resource = Resource(hub=registry_hub(hub), source=source)
     _set(resource, values)
     if verified:
         _stamp(resource, actor)
@@ -127,9 +124,10 @@ def _stamp(resource: Resource, actor) -> None:
     resource.verified_by = actor
 
 
-def _refresh(resource: Resource, current: Resource) -> None:
-    for field in Resource._meta.concrete_fields:
-        setattr(resource, field.attname, getattr(current, field.attname))
+def _refresh(stale, current) -> None:
+    """Give the caller's copy the values saved under the lock."""
+    for field in type(current)._meta.concrete_fields:
+        setattr(stale, field.attname, getattr(current, field.attname))
 
 
 # -- suggestions from the portal -------------------------------------------------------------------
@@ -147,10 +145,10 @@ def suggest_resource(
 ) -> ResourceSuggestion:
     """Keep what a parent or partner sent, for staff to review; nothing changes in the
     directory until they approve it. ``actor`` is None: the sender is not signed in."""
-    if resource is not None and resource.hub_id != directory_hub(hub).pk:
+    if resource is not None and resource.hub_id != registry_hub(hub).pk:
         raise DirectoryError(_("This place is kept by another hub."))
     suggestion = ResourceSuggestion(
-        hub=directory_hub(hub),
+        hub=registry_hub(hub),
         resource=resource,
         kind=SuggestionKind.CORRECTION if resource else SuggestionKind.NEW,
         proposed=proposed,
@@ -182,7 +180,7 @@ def approve_suggestion(
         resource = update_resource(current.resource, actor=actor, revision=revision, **values)
     _decide(current, SuggestionStatus.APPROVED, actor, note="", resource=resource)
     audit.record("directory.suggestion.approved", actor=actor, obj=current)
-    _refresh_suggestion(suggestion, current)
+    _refresh(suggestion, current)
     return resource
 
 
@@ -191,7 +189,7 @@ def reject_suggestion(suggestion: ResourceSuggestion, *, actor, note: str) -> Re
     current = _pending(suggestion)
     _decide(current, SuggestionStatus.REJECTED, actor, note=note, resource=current.resource)
     audit.record("directory.suggestion.rejected", actor=actor, obj=current)
-    _refresh_suggestion(suggestion, current)
+    _refresh(suggestion, current)
     return suggestion
 
 
@@ -213,8 +211,3 @@ def _decide(current, status, actor, *, note: str, resource) -> None:
     except ValidationError as error:
         raise DirectoryError(" ".join(error.messages)) from error
     current.save()
-
-
-def _refresh_suggestion(suggestion: ResourceSuggestion, current: ResourceSuggestion) -> None:
-    for field in ResourceSuggestion._meta.concrete_fields:
-        setattr(suggestion, field.attname, getattr(current, field.attname))

@@ -38,7 +38,7 @@ class ProposedRow:
         return self.current != self.proposed
 
 
-def _shown(suggestion: ResourceSuggestion, key: str, value, categories) -> str:
+def _shown(key: str, value, categories) -> str:
     if key == "category":
         return label_for(value or "", categories)
     if key == "amenities":
@@ -67,8 +67,8 @@ def proposed_rows(suggestion: ResourceSuggestion) -> list[ProposedRow]:
         rows.append(
             ProposedRow(
                 str(label),
-                _shown(suggestion, key, _current(suggestion, key), categories),
-                _shown(suggestion, key, suggestion.proposed[key], categories),
+                _shown(key, _current(suggestion, key), categories),
+                _shown(key, suggestion.proposed[key], categories),
             )
         )
     return rows

@@ -32,13 +32,14 @@ from hiroba.directory.permissions import (
     VIEW_RESOURCES,
 )
 from hiroba.directory.suggestion_fields import proposed_initial, proposed_rows
+from hiroba.families.services import registry_hub
 
 PAGE_SIZE = 50
 
 
 @staff_view(VIEW_RESOURCES)
 def resource_list(request):
-    hub = services.directory_hub(current_hub(request))
+    hub = registry_hub(current_hub(request))
     today = timezone.localdate()
     form = StaffFilterForm(request.GET or None, hub=hub)
     filters = queries.StaffFilters()
@@ -130,7 +131,7 @@ def _revision(request) -> int:
 
 @staff_view(EDIT_RESOURCES)
 def resource_create(request):
-    return _save(request, services.directory_hub(current_hub(request)))
+    return _save(request, registry_hub(current_hub(request)))
 
 
 @staff_view(EDIT_RESOURCES, check=CHECK_OBJECT)
@@ -156,7 +157,7 @@ def resource_verify(request, resource_id: int):
 @staff_view(VIEW_RESOURCES)
 def resource_guide(request):
     """The printable guide (A4 PDF) of one district, or of the whole directory."""
-    hub = services.directory_hub(current_hub(request))
+    hub = registry_hub(current_hub(request))
     district = None
     if request.GET.get("district"):
         district = hub.ward.districts.filter(pk=_int(request.GET["district"])).first()
@@ -181,7 +182,7 @@ def _int(text: str) -> int:
 # -- suggestions -----------------------------------------------------------------------------------
 @staff_view(REVIEW_SUGGESTIONS)
 def suggestion_list(request):
-    hub = services.directory_hub(current_hub(request))
+    hub = registry_hub(current_hub(request))
     context = {
         "hub": hub,
         "pending": list(queries.pending_suggestions(hub)),

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from hiroba.core import audit
 from hiroba.core.models import Hub
-from hiroba.core.spreadsheets import SpreadsheetError, read_data_rows
+from hiroba.core.spreadsheets import SpreadsheetError, read_data_rows, shown_problems
 from hiroba.families import services
 from hiroba.families.choices import MemberKind, RegistrationSource, Relation
 from hiroba.families.import_rows import (
@@ -47,7 +47,6 @@ from hiroba.lib.csvio import CsvRow
 
 __all__ = ["FAMILY_COLUMNS", "REQUIRED_COLUMNS", "FamilyImportPlan", "ImportRefused"]
 MAX_ROWS = 5000
-MAX_PROBLEMS_SHOWN = 100
 PREVIEW_LIMIT = 200
 
 
@@ -111,14 +110,7 @@ class FamilyImportPlan:
     def errors(self) -> list[str]:
         if self.file_error:
             return [self.file_error]
-        shown = [str(p) for p in sorted(self.problems, key=lambda p: p.line)]
-        if len(shown) > MAX_PROBLEMS_SHOWN:
-            hidden = len(shown) - MAX_PROBLEMS_SHOWN
-            shown = [
-                *shown[:MAX_PROBLEMS_SHOWN],
-                _("…and {count} more problems.").format(count=hidden),
-            ]
-        return shown
+        return shown_problems([str(p) for p in sorted(self.problems, key=lambda p: p.line)])
 
     @property
     def can_apply(self) -> bool:

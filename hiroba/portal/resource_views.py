@@ -34,9 +34,12 @@ from hiroba.portal.resource_forms import ResourceFilterForm, SuggestionForm
 SUGGESTIONS_PER_HOUR = 10
 
 
-def _hubs():
-    """Main hubs on the portal: they keep the directory (satellites use their main hub's)."""
-    return list(public_hubs().filter(kind=HubKind.MAIN))
+def _hubs(request):
+    """Main hubs on the portal: they keep the directory (satellites use their main hub's).
+    Read once per request: the feed's ETag and the feed itself both need them."""
+    if not hasattr(request, "portal_directory_hubs"):
+        request.portal_directory_hubs = list(public_hubs().filter(kind=HubKind.MAIN))
+    return request.portal_directory_hubs
 
 
 def _municipality(hubs):
@@ -72,7 +75,7 @@ def _filters(form) -> directory.PublicFilters:
 
 @require_safe
 def resource_list(request):
-    hubs = _hubs()
+    hubs = _hubs(request)
     form = _filter_form(request, hubs)
     filters = _filters(form)
     found = directory.public_resources([h.pk for h in hubs], filters)
@@ -123,23 +126,19 @@ def _map_settings() -> dict:
 
 @require_safe
 def resource_detail(request, resource_id: int):
-    hubs = _hubs()
+    hubs = _hubs(request)
     resource = directory.public_resource([h.pk for h in hubs], resource_id)
     if resource is None:
         raise Http404
     language = get_language()
-    categories = categories_for(resource.hub.ward.municipality)
+    item = _item(
+        directory.Found(resource), categories_for(resource.hub.ward.municipality), language
+    )
     context = {
-        "resource": resource,
-        "name": resource.localized("name", language),
+        **item,
         "description": resource.localized("description", language),
-        "category": label_for(resource.category, categories, language),
-        "amenities": [str(dict(Amenity.choices)[c]) for c in resource.amenities],
-        "ages": age_text(resource),
         "map": _map_settings(),
-        "marker": _marker(_item(directory.Found(resource), categories, language))
-        if resource.has_location
-        else None,
+        "marker": _marker(item) if resource.has_location else None,
     }
     return render(request, "portal/resource_detail.html", context)
 
@@ -162,7 +161,7 @@ def _current(resource) -> dict:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def suggest(request, resource_id: int | None = None):
-    hubs = _hubs()
+    hubs = _hubs(request)
     if not hubs:
         raise Http404
     resource = None
@@ -230,7 +229,7 @@ def _keep(form, hub, resource, proposed, message) -> None:
 def _feed_etag(request, *args, **kwargs) -> str:
     """Changes whenever the feed would: an entry added, changed, hidden or removed, a hub or
     district renamed, the city's categories or licence changed, another language or filter."""
-    hubs = _hubs()
+    hubs = _hubs(request)
     count, newest = directory.last_change([h.pk for h in hubs])
     municipality = _municipality(hubs)
     parts = [
@@ -266,7 +265,7 @@ def _open_data_headers(view):
 def resources_json(request):
     """Every published place (or a hub's: ``?hub=``) as JSON for city apps and LINE bots,
     with the licence the municipality publishes them under."""
-    hubs = _hubs()
+    hubs = _hubs(request)
     form = _filter_form(request, hubs)
     found = directory.public_resources([h.pk for h in hubs], _filters(form))
     municipality = _municipality(hubs)

@@ -29,7 +29,7 @@ from hiroba.core import audit
 from hiroba.core.input_errors import message_for
 from hiroba.core.models import Hub, Venue
 from hiroba.core.queries import venues_in
-from hiroba.core.spreadsheets import CellProblem, SpreadsheetError, read_data_rows
+from hiroba.core.spreadsheets import CellProblem, SpreadsheetError, read_data_rows, shown_problems
 from hiroba.lib import kana, wareki
 from hiroba.lib.csvio import CsvRow
 from hiroba.lib.errors import InputError
@@ -57,7 +57,6 @@ TALLY_COLUMNS = {
 REQUIRED_COLUMNS = ("date", "venue", "pairs", "adults")
 COUNT_COLUMNS = tuple(name for name in TALLY_COLUMNS if name in COUNT_FIELDS)
 MAX_ROWS = 10000
-MAX_PROBLEMS_SHOWN = 100
 PREVIEW_LIMIT = 200
 _UNIT = re.compile(r"(人|組|名)$")
 
@@ -94,12 +93,7 @@ class TallyPlan:
     def errors(self) -> list[str]:
         if self.file_error:
             return [self.file_error]
-        shown = [str(p) for p in sorted(self.problems, key=lambda p: p.line)]
-        if len(shown) > MAX_PROBLEMS_SHOWN:
-            hidden = len(shown) - MAX_PROBLEMS_SHOWN
-            more = _("…and {count} more problems.").format(count=hidden)
-            shown = [*shown[:MAX_PROBLEMS_SHOWN], more]
-        return shown
+        return shown_problems([str(p) for p in sorted(self.problems, key=lambda p: p.line)])
 
     @property
     def can_apply(self) -> bool:
