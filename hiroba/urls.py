@@ -15,6 +15,7 @@ urlpatterns = [
     path("staff/support/", include("hiroba.support.urls")),
     path("staff/kosapo/", include("hiroba.kosapo.urls")),
     path("staff/directory/", include("hiroba.directory.urls")),
+    path("staff/news/", include("hiroba.news.urls")),
     path("staff/evaluation/", include("hiroba.evaluation.urls")),
     path("evaluation/", include("hiroba.evaluation.public_urls")),
     path("staff/", include("hiroba.accounts.urls")),

@@ -28,6 +28,7 @@ LAYERS = {
     "support": 3,
     "kosapo": 3,
     "directory": 3,
+    "news": 3,
     # Parent-facing pages and the annual evaluation read everything below them.
     "portal": 4,
     "evaluation": 4,

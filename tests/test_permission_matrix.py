@@ -40,6 +40,7 @@ from hiroba.kosapo.choices import MemberKind
 from hiroba.kosapo.tests.factories import ask as kosapo_ask
 from hiroba.kosapo.tests.factories import member as kosapo_member
 from hiroba.lib.fiscal import fiscal_year_of
+from hiroba.news.tests.factories import item_with_photo as news_item_with_photo
 from hiroba.programs.services import apply
 from hiroba.programs.tests.factories import program
 from hiroba.support.tests.case_factories import activity as community_activity
@@ -89,6 +90,7 @@ OBJECTS = {
     "suggestion_id": lambda t: (
         suggest_resource(t.hub, proposed={"name": "公園"}, submitter_kind="parent").pk
     ),
+    "item_id": lambda t: news_item_with_photo(t.hub).pk,
     "goal_id": lambda t: _evaluation_goal(t).pk,
     "comment_id": lambda t: _evaluation_comment(t).pk,
     "evaluation_action_id": lambda t: _evaluation_action(t).pk,

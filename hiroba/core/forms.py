@@ -6,6 +6,8 @@ here; these fields normalise them before validating and answer in the user's lan
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.utils import timezone
@@ -214,3 +216,49 @@ class CsvUploadField(forms.FileField):
                 _("The file is larger than {size} MB.").format(size=self.max_bytes // 1024 // 1024)
             )
         return upload
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A date and time in Japan: "2026-04-01 10:00", "2026/4/1 10:00", "2026年4月1日 10時半",
+    the browser's date-time picker, full-width digits. Stored as an aware datetime."""
+
+    input_formats = ["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S"]
+    default_error_messages = {"invalid": _("Enter a date and time such as 2026-04-01 10:00.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "widget",
+            forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            typed = text.normalize_digits(kana.nfkc(value)).strip()
+            typed = typed.replace("/", "-").replace("年", "-").replace("月", "-")
+            typed = typed.replace("日", " ").replace("時半", ":30")
+            typed = re.sub(r"(\d{4})-(\d{1,2})-(\d{1,2})", _zero_pad_date, typed)
+            typed = re.sub(r"\s+", " ", typed.replace("時", ":").replace("分", "")).rstrip(":")
+            value = f"{typed}:00" if re.fullmatch(r".*[ T]\d{1,2}", typed) else typed
+        return super().to_python(value)
+
+
+def _zero_pad_date(match: re.Match) -> str:
+    return f"{match[1]}-{int(match[2]):02d}-{int(match[3]):02d}"
+
+
+def posted_revision(request) -> int:
+    """The revision a compare-and-set form was shown at. None posted is -1: treated as stale,
+    never as "overwrite whatever is there"."""
+    try:
+        return int(request.POST.get("revision", ""))
+    except ValueError:
+        return -1
+
+
+def shown_revision(request, row) -> int | None:
+    """The revision the user's page started from: kept across a form with mistakes, so a
+    colleague's save in between is still noticed when the corrected form comes back."""
+    if row is None:
+        return None
+    return posted_revision(request) if request.method == "POST" else row.revision

@@ -69,6 +69,13 @@ def save_changes(
     return changed
 
 
+def copy_saved(stale, current) -> None:
+    """Give the caller's copy of a row the values saved under the lock (``select_for_update``
+    loads a second instance; the caller still holds the first)."""
+    for model_field in type(current)._meta.concrete_fields:
+        setattr(stale, model_field.attname, getattr(current, model_field.attname))
+
+
 @transaction.atomic
 def update_hub(hub: Hub, *, actor, **values) -> Hub:
     save_changes(hub, values, allowed=HUB_EDITABLE_FIELDS, action="core.hub.updated", actor=actor)

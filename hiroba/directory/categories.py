@@ -1,44 +1,28 @@
-"""The municipality's resource categories (``rules.py``), looked up by code or by a name."""
+"""The municipality's resource categories (``rules.py``), looked up by code or by a name.
+``label_for`` is re-exported: the directory's pages and exports read it from here."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from django.utils import timezone
-
+from hiroba.core.categories import (  # noqa: F401 - label_for is re-exported
+    Category,
+    label_for,
+    section_categories,
+    section_rules,
+)
 from hiroba.lib.kana import to_hiragana
 from hiroba.lib.text import clean_text
 
 
-@dataclass(frozen=True)
-class Category:
-    code: str
-    ja: str
-    en: str
-    aliases: tuple[str, ...] = ()
-
-    def label(self, language: str | None = None) -> str:
-        return self.en if (language or "").startswith("en") else self.ja
-
-
 def directory_rules(municipality) -> dict:
-    return municipality.rules("directory", on=timezone.localdate())
+    return section_rules(municipality, "directory")
 
 
 def categories_for(municipality) -> list[Category]:
-    return [
-        Category(c["code"], c["ja"], c["en"], tuple(c.get("aliases", ())))
-        for c in directory_rules(municipality)["categories"]
-    ]
+    return section_categories(municipality, "directory")
 
 
 def category_choices(municipality, language: str | None = None) -> list[tuple[str, str]]:
     return [(c.code, c.label(language)) for c in categories_for(municipality)]
-
-
-def label_for(code: str, categories: list[Category], language: str | None = None) -> str:
-    """The category's label; a code the municipality no longer lists shows as itself."""
-    return next((c.label(language) for c in categories if c.code == code), code)
 
 
 def _key(text: str) -> str:

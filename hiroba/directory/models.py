@@ -23,6 +23,7 @@ from hiroba.directory.choices import (
     SuggestionStatus,
 )
 from hiroba.lib.ages import age_in_months
+from hiroba.lib.translations import translated
 
 # Japan, with its remote islands: a point outside is a typo or latitude and longitude swapped.
 LATITUDE_RANGE = (20, 46)
@@ -143,11 +144,7 @@ class Resource(models.Model):
 
     def localized(self, field: str, language: str | None) -> str:
         """The text of ``field`` in ``language``, falling back to Japanese."""
-        if language and language != "ja":
-            text = (self.translations.get(language) or {}).get(field, "")
-            if text:
-                return text
-        return getattr(self, field)
+        return translated(self.translations, field, language, getattr(self, field))
 
     def needs_verification(self, today: date, months: int) -> bool:
         if self.verified_on is None:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from hiroba.core import audit
 from hiroba.core.models import Hub
-from hiroba.core.services import save_changes
+from hiroba.core.services import copy_saved, save_changes
 from hiroba.directory.choices import ResourceSource, SuggestionKind, SuggestionStatus
 from hiroba.directory.models import Resource, ResourceSuggestion
 from hiroba.families.services import registry_hub
@@ -84,7 +84,7 @@ def update_resource(resource: Resource, *, actor, revision: int, verified: bool 
             _stamp(current, actor)
         current.revision += 1
         current.save(update_fields=["revision", "verified_on", "verified_by", "updated_at"])
-    _refresh(resource, current)
+    copy_saved(resource, current)
     return resource
 
 
@@ -95,7 +95,7 @@ def verify_resource(resource: Resource, *, actor) -> Resource:
     _stamp(current, actor)
     current.save(update_fields=["verified_on", "verified_by", "updated_at"])
     audit.record("directory.resource.verified", actor=actor, obj=current)
-    _refresh(resource, current)
+    copy_saved(resource, current)
     return resource
 
 
@@ -122,12 +122,6 @@ def _set(resource: Resource, values: dict[str, Any]) -> None:
 def _stamp(resource: Resource, actor) -> None:
     resource.verified_on = timezone.localdate()
     resource.verified_by = actor
-
-
-def _refresh(stale, current) -> None:
-    """Give the caller's copy the values saved under the lock."""
-    for field in type(current)._meta.concrete_fields:
-        setattr(stale, field.attname, getattr(current, field.attname))
 
 
 # -- suggestions from the portal -------------------------------------------------------------------
@@ -180,7 +174,7 @@ def approve_suggestion(
         resource = update_resource(current.resource, actor=actor, revision=revision, **values)
     _decide(current, SuggestionStatus.APPROVED, actor, note="", resource=resource)
     audit.record("directory.suggestion.approved", actor=actor, obj=current)
-    _refresh(suggestion, current)
+    copy_saved(suggestion, current)
     return resource
 
 
@@ -189,7 +183,7 @@ def reject_suggestion(suggestion: ResourceSuggestion, *, actor, note: str) -> Re
     current = _pending(suggestion)
     _decide(current, SuggestionStatus.REJECTED, actor, note=note, resource=current.resource)
     audit.record("directory.suggestion.rejected", actor=actor, obj=current)
-    _refresh(suggestion, current)
+    copy_saved(suggestion, current)
     return suggestion
 
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from hiroba.accounts.context import current_hub
 from hiroba.accounts.permissions import CHECK_OBJECT, staff_view
 from hiroba.core import audit
-from hiroba.core.forms import errors_text
+from hiroba.core.forms import errors_text, posted_revision, shown_revision
 from hiroba.core.htmx import redirect_after_post
 from hiroba.core.tables import attachment_disposition
 from hiroba.directory import guide, queries, services
@@ -92,7 +92,7 @@ def _save(request, hub, resource=None):
                 services.update_resource(
                     resource,
                     actor=request.user,
-                    revision=_revision(request),
+                    revision=posted_revision(request),
                     **form.cleaned_values(resource.translations),
                 )
         except ValidationError as error:
@@ -109,24 +109,9 @@ def _save(request, hub, resource=None):
         "form": form,
         "resource": resource,
         "hub": hub,
-        "revision": _shown_revision(request, resource),
+        "revision": shown_revision(request, resource),
     }
     return render(request, "directory/resource_form.html", context)
-
-
-def _shown_revision(request, resource) -> int | None:
-    """The revision the user's page started from: kept across a form with mistakes, so a
-    colleague's save in between is still noticed when the corrected form comes back."""
-    if resource is None:
-        return None
-    return _revision(request) if request.method == "POST" else resource.revision
-
-
-def _revision(request) -> int:
-    try:
-        return int(request.POST.get("revision", ""))
-    except ValueError:
-        return -1  # no revision: treated as stale, never as "overwrite whatever is there"
 
 
 @staff_view(EDIT_RESOURCES)
@@ -216,7 +201,7 @@ def suggestion_review(request, suggestion_id: int):
         "decided": decided,
         "form": form,
         "rows": proposed_rows(suggestion),
-        "revision": _shown_revision(request, suggestion.resource),
+        "revision": shown_revision(request, suggestion.resource),
     }
     return render(request, "directory/suggestion_review.html", context)
 
@@ -236,7 +221,7 @@ def _decide(request, suggestion, form):
             suggestion,
             actor=request.user,
             values=form.cleaned_values(current.translations if current else None),
-            revision=_revision(request) if current else None,
+            revision=posted_revision(request) if current else None,
         )
     except ValidationError as error:
         form.add_error(None, error)

@@ -137,6 +137,20 @@ def hub_ics(request, hub_id: int):
     return response
 
 
+@require_safe
+def all_ics(request):
+    """Every hub's upcoming programs in one calendar feed, for city apps and calendar apps."""
+    hub_ids = [h.pk for h in program_queries.filter_hubs()]
+    programs = queries.public_programs(hub_ids=hub_ids)
+    response = HttpResponse(
+        calendar.feed_ics(_("Programs of the child-rearing support hubs"), programs),
+        content_type=ICS_TYPE,
+    )
+    response["Content-Disposition"] = 'inline; filename="programs.ics"'
+    patch_cache_control(response, public=True, max_age=15 * 60)
+    return response
+
+
 # -- applying ------------------------------------------------------------------------------------
 def _back_to_form(request, program_id: int) -> str:
     return reverse("portal:program-apply", kwargs={"program_id": program_id})

@@ -5,7 +5,6 @@ suggestion form, and the open JSON feed for city apps and bots."""
 from __future__ import annotations
 
 import hashlib
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,7 +13,6 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -30,6 +28,7 @@ from hiroba.directory.categories import categories_for, category_choices, direct
 from hiroba.directory.choices import AMENITY_FIELDS, Amenity
 from hiroba.directory.exports import age_text, resource_id
 from hiroba.portal.resource_forms import ResourceFilterForm, SuggestionForm
+from hiroba.portal.responses import open_data
 
 SUGGESTIONS_PER_HOUR = 10
 
@@ -244,23 +243,8 @@ def _feed_etag(request, *args, **kwargs) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
-def _open_data_headers(view):
-    """Headers on every answer of the feed, the 304s included: shared caches may keep it for
-    five minutes per language cookie, and any site's script may read it."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        response["Cache-Control"] = "public, max-age=300"
-        response["Access-Control-Allow-Origin"] = "*"
-        patch_vary_headers(response, ["Cookie", "Accept-Language"])
-        return response
-
-    return wrapper
-
-
 @require_safe
-@_open_data_headers
+@open_data
 @condition(etag_func=_feed_etag)
 def resources_json(request):
     """Every published place (or a hub's: ``?hub=``) as JSON for city apps and LINE bots,

@@ -2,6 +2,7 @@ from django.urls import path
 
 from hiroba.portal import (
     my_views,
+    news_views,
     program_views,
     resource_views,
     sign_in_views,
@@ -33,6 +34,13 @@ urlpatterns = [
         )
         for action in my_views.ACTIONS
     ),
+    # News and its feeds (issue 7)
+    path("news/", news_views.news_list, name="news"),
+    path("news.atom", news_views.news_feed, name="news-feed"),
+    path("news/<int:item_id>/", news_views.news_item, name="news-item"),
+    path("news/<int:item_id>/image", news_views.news_image, name="news-image"),
+    path("hubs/<int:hub_id>/news.atom", news_views.news_feed, name="hub-news-feed"),
+    path("programs.ics", program_views.all_ics, name="programs-ics"),
     # The resource map and directory (issue 7)
     path("resources/", resource_views.resource_list, name="resources"),
     path("resources.json", resource_views.resources_json, name="resources-json"),

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -18,13 +18,27 @@ from hiroba.core.queries import public_hubs
 from hiroba.core.request_context import client_ip
 from hiroba.families.choices import Language
 from hiroba.families.queries import address_for_postal_code
+from hiroba.news import queries as news
 from hiroba.portal import queries, services
 from hiroba.portal.forms import RegistrationForm, child_forms
+from hiroba.portal.news_views import news_cards, news_categories
+from hiroba.portal.program_queries import hub_ids_for
+from hiroba.programs import queries as programs
+
+HOME_NEWS = 5
+HUB_NEWS = 3
+HUB_PROGRAMS = 5
 
 
 @require_safe
 def home(request):
-    return render(request, "portal/home.html", {"hubs": public_hubs()})
+    hubs = list(public_hubs())
+    latest = news.public_items(timezone.now(), limit=HOME_NEWS)
+    return render(
+        request,
+        "portal/home.html",
+        {"hubs": hubs, "news": news_cards(latest, news_categories(hubs))},
+    )
 
 
 @require_safe
@@ -32,14 +46,17 @@ def hub_page(request, hub_id: int):
     hub = public_hubs().filter(pk=hub_id).first()
     if hub is None:
         raise Http404
-    return render(
-        request,
-        "portal/hub.html",
-        {
-            "hub": hub,
-            "venues": [v for v in hub.venues.all() if v.is_active],
-        },
-    )
+    hubs = list(public_hubs())
+    hub_ids = hub_ids_for(hub, hubs)  # a main hub with its satellites, as its programs
+    now = timezone.now()
+    latest = news.public_items(now, hub_ids=hub_ids, limit=HUB_NEWS)
+    context = {
+        "hub": hub,
+        "venues": [v for v in hub.venues.all() if v.is_active],
+        "news": news_cards(latest, news_categories([hub])),
+        "programs": list(programs.public_programs(hub_ids=hub_ids)[:HUB_PROGRAMS]),
+    }
+    return render(request, "portal/hub.html", context)
 
 
 # -- pre-registration ------------------------------------------------------------------------------

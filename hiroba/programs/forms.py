@@ -15,7 +15,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hiroba.core.forms import CleanCharField, CleanTextareaField, JapaneseDateField, NumberField
+from hiroba.core.forms import (
+    CleanCharField,
+    CleanTextareaField,
+    JapaneseDateField,
+    LocalDateTimeField,
+    NumberField,
+)
 from hiroba.families.choices import Language
 from hiroba.lib.kana import nfkc
 from hiroba.lib.text import normalize_digits
@@ -49,34 +55,6 @@ def _pregnancy_week(label, **kwargs) -> NumberField:
     out_of_range = _("Enter a week from 0 to 42.")
     messages = {"min_value": out_of_range, "max_value": out_of_range}
     return optional_number(label, 0, MAX_PREGNANCY_WEEK, error_messages=messages, **kwargs)
-
-
-class LocalDateTimeField(forms.DateTimeField):
-    """A date and time in Japan: "2026-04-01 10:00", "2026/4/1 10:00", "2026年4月1日 10時半",
-    the browser's date-time picker, full-width digits. Stored as an aware datetime."""
-
-    input_formats = ["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S"]
-    default_error_messages = {"invalid": _("Enter a date and time such as 2026-04-01 10:00.")}
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault(
-            "widget",
-            forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        )
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            text = _digits(value).replace("/", "-").replace("年", "-").replace("月", "-")
-            text = text.replace("日", " ").replace("時半", ":30")
-            text = re.sub(r"(\d{4})-(\d{1,2})-(\d{1,2})", _zero_pad_date, text)
-            text = re.sub(r"\s+", " ", text.replace("時", ":").replace("分", "")).rstrip(":")
-            value = f"{text}:00" if re.fullmatch(r".*[ T]\d{1,2}", text) else text
-        return super().to_python(value)
-
-
-def _zero_pad_date(match: re.Match) -> str:
-    return f"{match[1]}-{int(match[2]):02d}-{int(match[3]):02d}"
 
 
 class ClockField(forms.TimeField):

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "hiroba.support",
     "hiroba.kosapo",
     "hiroba.directory",
+    "hiroba.news",
     "hiroba.evaluation",
     "hiroba.portal",
 ]

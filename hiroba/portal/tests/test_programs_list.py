@@ -171,6 +171,15 @@ def test_a_main_hubs_feed_includes_its_satellites_programs(client, hub):
     assert [str(e["summary"]) for e in _events(response)] == ["サテライトの会"]
 
 
+def test_the_feed_of_every_hub_has_each_hubs_programs_and_no_inactive_hub(client, hub):
+    program(hub, title="親子ヨガ")
+    program(HubFactory(), title="よその講座")
+    program(HubFactory(is_active=False), title="閉じた拠点の講座")
+    program(hub, title="下書き", publish=False)
+    events = _events(client.get(reverse("portal:programs-ics")))
+    assert sorted(str(e["summary"]) for e in events) == ["よその講座", "親子ヨガ"]
+
+
 def test_a_program_can_be_added_to_a_calendar(client, hub):
     prog = program(hub, title="離乳食教室")
     response = client.get(reverse("portal:program-ics", kwargs={"program_id": prog.pk}))

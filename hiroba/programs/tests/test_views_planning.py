@@ -13,11 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hiroba.accounts.choices import Role
+from hiroba.core.forms import LocalDateTimeField
 from hiroba.core.tests.factories import VenueFactory
 from hiroba.families.tests.factories import caregiver, child, family
 from hiroba.programs import services
 from hiroba.programs.choices import EntryStatus, ProgramStatus, SignupMode
-from hiroba.programs.forms import ClockField, LocalDateTimeField
+from hiroba.programs.forms import ClockField
 from hiroba.programs.models import Entry, Program
 from hiroba.programs.tests.factories import caregivers_and_children, program
 

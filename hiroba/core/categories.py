@@ -1,0 +1,36 @@
+"""Categories kept as a municipal rule section (``{"categories": [{"code", "ja", "en",
+"aliases"}]}``): the directory's kinds of place and the news's kinds of notice are each one.
+A municipality renames, adds or drops categories in its rule overrides; records keep the code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+
+@dataclass(frozen=True)
+class Category:
+    code: str
+    ja: str
+    en: str
+    aliases: tuple[str, ...] = ()
+
+    def label(self, language: str | None = None) -> str:
+        return self.en if (language or "").startswith("en") else self.ja
+
+
+def section_rules(municipality, section: str) -> dict:
+    return municipality.rules(section, on=timezone.localdate())
+
+
+def section_categories(municipality, section: str) -> list[Category]:
+    return [
+        Category(c["code"], c["ja"], c["en"], tuple(c.get("aliases", ())))
+        for c in section_rules(municipality, section)["categories"]
+    ]
+
+
+def label_for(code: str, categories: list[Category], language: str | None = None) -> str:
+    """The category's label; a code the municipality no longer lists shows as itself."""
+    return next((c.label(language) for c in categories if c.code == code), code)
