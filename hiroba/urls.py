@@ -25,6 +25,7 @@ urlpatterns = [
     path("accounts/email/", core_views.page_not_found),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/language/", core_views.choose_language, name="choose-language"),
     path("", include("hiroba.core.urls")),
 ]
 

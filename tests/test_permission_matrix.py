@@ -27,6 +27,7 @@ from hiroba.consultations.permissions import RECORD_CONSULTATIONS
 from hiroba.consultations.services import open_break_glass, refer
 from hiroba.consultations.tests.factories import agency, consultation, referral_data
 from hiroba.core import audit
+from hiroba.core.models import ClosedDay, Reading
 from hiroba.core.tests.factories import DistrictFactory, HubFactory, VenueFactory
 from hiroba.directory.services import suggest_resource
 from hiroba.directory.tests.factories import resource as directory_resource
@@ -91,6 +92,14 @@ OBJECTS = {
         suggest_resource(t.hub, proposed={"name": "公園"}, submitter_kind="parent").pk
     ),
     "item_id": lambda t: news_item_with_photo(t.hub).pk,
+    "closure_id": lambda t: (
+        ClosedDay.objects.create(
+            hub=t.hub, first_day=date(2026, 12, 1), last_day=date(2026, 12, 1)
+        ).pk
+    ),
+    "reading_id": lambda t: (
+        Reading.objects.create(municipality=t.municipality, word="新羽", reading="にっぱ").pk
+    ),
     "goal_id": lambda t: _evaluation_goal(t).pk,
     "comment_id": lambda t: _evaluation_comment(t).pk,
     "evaluation_action_id": lambda t: _evaluation_action(t).pk,
@@ -186,8 +195,9 @@ def _program_entry(tenant):
     return apply(program(tenant.hub), household, list(household.members.all()), actor=None)
 
 
-# Objects that belong to a ward, not a hub: every hub of the ward shares them.
-WARD_LEVEL_OBJECTS = {"district_id", "city_membership_id", "agency_id"}
+# Objects that belong to a ward or a city, not a hub: every hub of the ward shares them
+# (furigana readings hold for the whole city).
+WARD_LEVEL_OBJECTS = {"district_id", "city_membership_id", "agency_id", "reading_id"}
 URLS = staff_urls()
 OBJECT_URLS = [u for u in URLS if u.check == "object"]
 

@@ -108,6 +108,7 @@ class RequireMFAMiddleware:
             "mfa_reauthenticate",
             "account_reauthenticate",
             "set_language",
+            "choose-language",
             "healthz",
             "readyz",
         }

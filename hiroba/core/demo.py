@@ -10,8 +10,10 @@ set carried some 320 empty wards."""
 
 from __future__ import annotations
 
+from datetime import time, timedelta
 from decimal import Decimal
 
+from hiroba.core import services
 from hiroba.core.choices import HubKind, OrganizationKind, VenueKind
 from hiroba.core.demodata import DemoContext, bulk_create_batched, register
 from hiroba.core.models import District, Hub, Municipality, Organization, TownBlock, Venue, Ward
@@ -55,7 +57,22 @@ def seed_tenancy(ctx: DemoContext) -> None:
         ward=main.ward,
         all_hubs=[main, satellite],
     )
+    _seed_opening(ctx, main, satellite)
     ctx.log("  tenancy: 1 ward, 2 hubs")
+
+
+def _seed_opening(ctx: DemoContext, main, satellite) -> None:
+    """The main hub opens Tuesday to Saturday with a lunch break on Saturdays, the satellite on
+    weekdays; the main hub closes one day next week for an inspection."""
+    times = [(day, time(9, 30), time(16, 0)) for day in range(1, 5)]
+    times += [(5, time(9, 30), time(12, 0)), (5, time(13, 0), time(16, 0))]
+    services.set_opening_hours(main, times, actor=None)
+    weekdays = [(day, time(10, 0), time(15, 30)) for day in range(5)]
+    services.set_opening_hours(satellite, weekdays, actor=None)
+    inspection = ctx.today + timedelta(days=9)
+    services.add_closure(
+        main, actor=None, first_day=inspection, last_day=inspection, reason="臨時休館（館内点検）"
+    )
 
 
 def _town_blocks_with_points():

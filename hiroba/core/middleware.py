@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from hiroba.core import request_context
+from hiroba.core.queries import furigana_readings
+from hiroba.lib.furigana import ruby_in_html
 
 
 class RequestContextMiddleware:
@@ -31,3 +35,29 @@ class NoStoreForAuthenticatedMiddleware:
         if user is not None and user.is_authenticated:
             response["Cache-Control"] = "no-store"
         return response
+
+
+class EasyJapaneseRubyMiddleware:
+    """Pages of the portal in やさしい日本語 get furigana over every kanji word, the UI's own
+    words and what staff wrote alike (``lib.furigana``; readings staff corrected first)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if _wants_ruby(request, response):
+            page = response.content.decode(response.charset)
+            response.content = ruby_in_html(page, furigana_readings()).encode(response.charset)
+            if response.has_header("Content-Length"):
+                response["Content-Length"] = str(len(response.content))
+        return response
+
+
+def _wants_ruby(request, response) -> bool:
+    if getattr(request, "LANGUAGE_CODE", "") != "ja-easy" or response.streaming:
+        return False
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return False
+    match = getattr(request, "resolver_match", None)
+    return match is not None and match.namespace in settings.HIROBA_RUBY_NAMESPACES

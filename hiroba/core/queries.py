@@ -7,10 +7,22 @@ forgets to compute the scope sees no rows rather than all of them (fail closed).
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import date, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Prefetch, Q, QuerySet
 
-from hiroba.core.models import AuditLog, District, Hub, TownBlock, Venue, Ward
+from hiroba.core.models import (
+    AuditLog,
+    ClosedDay,
+    District,
+    Hub,
+    Reading,
+    TownBlock,
+    Venue,
+    Ward,
+)
+from hiroba.core.opening import LOOK_AHEAD_DAYS, HubCalendar, calendar_from
 
 
 def venues_in(hub_ids: Collection[int]) -> QuerySet[Venue]:
@@ -55,3 +67,40 @@ def public_hubs() -> QuerySet[Hub]:
         .prefetch_related("venues")
         .order_by("ward__code", "kind", "name")
     )
+
+
+READINGS_CACHE_KEY = "core:furigana-readings"
+READINGS_CACHE_SECONDS = 60  # other app servers' caches see a change within a minute
+
+
+def furigana_readings() -> dict[str, str]:
+    """Every municipality's corrected readings (word → reading) for the portal's furigana. A
+    word is read the same everywhere; the portal pages may show several cities' hubs."""
+    readings = cache.get(READINGS_CACHE_KEY)
+    if readings is None:
+        readings = dict(Reading.objects.order_by("municipality_id").values_list("word", "reading"))
+        cache.set(READINGS_CACHE_KEY, readings, READINGS_CACHE_SECONDS)
+    return readings
+
+
+def readings_of(municipality_id: int) -> QuerySet[Reading]:
+    return Reading.objects.filter(municipality_id=municipality_id).select_related("updated_by")
+
+
+def with_opening(hubs: QuerySet[Hub], today: date) -> QuerySet[Hub]:
+    """Hubs with their weekly times and the closures of the coming two weeks, read in two
+    queries for the whole list (``opening_calendar`` then needs none)."""
+    soon = ClosedDay.objects.filter(
+        last_day__gte=today, first_day__lte=today + timedelta(days=LOOK_AHEAD_DAYS)
+    )
+    return hubs.prefetch_related(
+        "opening_periods", Prefetch("closures", queryset=soon, to_attr="closures_soon")
+    )
+
+
+def opening_calendar(hub: Hub, today: date) -> HubCalendar:
+    closures = getattr(hub, "closures_soon", None)
+    if closures is None:
+        closures = hub.closures.filter(last_day__gte=today)
+    rules = hub.ward.municipality.rules("hub", on=today)
+    return calendar_from(hub.opening_periods.all(), closures, rules)

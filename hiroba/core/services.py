@@ -7,16 +7,30 @@ services re-check what the data itself must satisfy.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date, time
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from hiroba.core import audit
-from hiroba.core.models import District, Hub, TownBlock, Venue, Ward
+from hiroba.core.models import (
+    ClosedDay,
+    District,
+    Hub,
+    OpeningPeriod,
+    Reading,
+    TownBlock,
+    Venue,
+    Ward,
+)
+from hiroba.core.models.opening import PUBLIC_HOLIDAY
+from hiroba.core.queries import READINGS_CACHE_KEY
 
 HUB_EDITABLE_FIELDS = (
     "name",
@@ -233,3 +247,90 @@ def import_town_blocks(
         },
     )
     return plan
+
+
+# -- furigana readings (やさしい日本語) ----------------------------------------------------------
+def _forget_readings() -> None:
+    transaction.on_commit(lambda: cache.delete(READINGS_CACHE_KEY))
+
+
+@transaction.atomic
+def save_reading(municipality, *, actor, word: str, reading: str) -> Reading:
+    """Add a word's reading, or change it; the portal uses it from the next page on."""
+    row, created = Reading.objects.select_for_update().get_or_create(
+        municipality=municipality, word=word, defaults={"reading": reading, "updated_by": actor}
+    )
+    if not created and row.reading != reading:
+        row.reading, row.updated_by = reading, actor
+        row.save(update_fields=["reading", "updated_by", "updated_at"])
+    elif not created:
+        return row
+    audit.record(
+        "core.reading.saved", actor=actor, obj=row, payload={"word": word, "reading": reading}
+    )
+    _forget_readings()
+    return row
+
+
+@transaction.atomic
+def delete_reading(row: Reading, *, actor) -> None:
+    audit.record("core.reading.deleted", actor=actor, obj=row, payload={"word": row.word})
+    row.delete()
+    _forget_readings()
+
+
+# -- opening hours ----------------------------------------------------------------------------
+@transaction.atomic
+def set_opening_hours(hub: Hub, periods: list[tuple[int, time, time]], *, actor) -> None:
+    """Replace the hub's weekly times (weekday 0–6, 7 for public holidays) with ``periods``.
+    Two staff saving at once: the hub row is locked, the second save replaces the first."""
+    Hub.objects.select_for_update().get(pk=hub.pk)
+    _check_periods(periods)
+    before = sorted((p.weekday, p.opens, p.closes) for p in hub.opening_periods.all())
+    wanted = sorted(periods)
+    if before == wanted:
+        return
+    hub.opening_periods.all().delete()
+    OpeningPeriod.objects.bulk_create(
+        OpeningPeriod(hub=hub, weekday=day, opens=opens, closes=closes)
+        for day, opens, closes in wanted
+    )
+    audit.record(
+        "core.opening.updated",
+        actor=actor,
+        obj=hub,
+        payload={"periods": [f"{d} {o:%H:%M}-{c:%H:%M}" for d, o, c in wanted]},
+    )
+
+
+def _check_periods(periods: list[tuple[int, time, time]]) -> None:
+    by_day: dict[int, list[tuple[time, time]]] = {}
+    for day, opens, closes in periods:
+        if not 0 <= day <= PUBLIC_HOLIDAY or closes <= opens:
+            raise TenancyError(_("Each opening time must end after it starts."))
+        by_day.setdefault(day, []).append((opens, closes))
+    for times in by_day.values():
+        times.sort()
+        if any(later[0] < earlier[1] for earlier, later in itertools.pairwise(times)):
+            raise TenancyError(_("The opening times of one day overlap."))
+
+
+@transaction.atomic
+def add_closure(hub: Hub, *, actor, first_day: date, last_day: date, reason: str) -> ClosedDay:
+    closure = ClosedDay(hub=hub, first_day=first_day, last_day=last_day, reason=reason)
+    closure.full_clean()
+    closure.save()
+    audit.record("core.closure.added", actor=actor, obj=closure, hub=hub)
+    return closure
+
+
+@transaction.atomic
+def delete_closure(closure: ClosedDay, *, actor) -> None:
+    audit.record(
+        "core.closure.deleted",
+        actor=actor,
+        obj=closure,
+        hub=closure.hub,
+        payload={"from": str(closure.first_day), "until": str(closure.last_day)},
+    )
+    closure.delete()

@@ -46,6 +46,14 @@ class Language(models.TextChoices):
     OTHER = "other", _("Other language")
 
 
+def site_language(family_language: str) -> str:
+    """The language Hiroba writes to a family in: its own where the site has it (English,
+    やさしい日本語), Japanese otherwise."""
+    return (
+        family_language if family_language in (Language.ENGLISH, Language.EASY_JAPANESE) else "ja"
+    )
+
+
 class MemberKind(models.TextChoices):
     CAREGIVER = "caregiver", _("Caregiver")
     CHILD = "child", _("Child")

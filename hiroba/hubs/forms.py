@@ -11,12 +11,15 @@ from hiroba.core.forms import (
     CsvUploadField,
     FiscalYearField,
     JapaneseDateField,
+    JapaneseTimeField,
     KanaField,
     NormalisedEmailField,
     PhoneField,
     PostalCodeField,
 )
 from hiroba.core.models import District
+from hiroba.core.models.opening import PUBLIC_HOLIDAY
+from hiroba.lib import furigana, kana
 
 
 class HubForm(forms.Form):
@@ -126,3 +129,139 @@ class AuditFilterForm(forms.Form):
         if start and end and start > end:
             self.add_error("date_to", _("The end date is before the start date."))
         return cleaned
+
+
+class ReadingForm(forms.Form):
+    """A word and how it is read: 「大豆戸」 → まめど. Kana may be typed in either script."""
+
+    word = CleanCharField(
+        label=_("Word"), max_length=40, help_text=_("As it is written, e.g. 新羽")
+    )
+    reading = CleanCharField(
+        label=_("Reading"), max_length=80, help_text=_("In hiragana or katakana, e.g. にっぱ")
+    )
+
+    def clean_word(self):
+        word = self.cleaned_data["word"]
+        if not furigana.has_kanji(word):
+            raise forms.ValidationError(_("Only words with kanji need a reading."))
+        return word
+
+    def clean_reading(self):
+        reading = self.cleaned_data["reading"].replace(" ", "")
+        if not kana.is_kana(reading):
+            raise forms.ValidationError(_("Type the reading in hiragana or katakana."))
+        return kana.to_hiragana(reading)
+
+
+class RubyPreviewForm(forms.Form):
+    text = CleanCharField(label=_("Try a sentence"), max_length=500, required=False)
+
+
+# The rows of the weekly grid: Monday … Sunday, then public holidays (core PUBLIC_HOLIDAY).
+WEEK_ROWS = [
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
+    (PUBLIC_HOLIDAY, _("Public holidays")),
+]
+PERIODS_PER_DAY = 2  # morning and afternoon around a lunch break
+OPENS = _("{day}, time {n}: opens")
+CLOSES = _("{day}, time {n}: closes")
+
+
+class OpeningHoursForm(forms.Form):
+    """The weekly grid: up to two times a day, typed as 9:30, ９：３０ or 9時30分."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for day, label in WEEK_ROWS:
+            for n in range(PERIODS_PER_DAY):
+                for end in ("opens", "closes"):
+                    words = OPENS if end == "opens" else CLOSES
+                    self.fields[self.name_of(day, n, end)] = JapaneseTimeField(
+                        label=str(words).format(day=label, n=n + 1), required=False
+                    )
+
+    @staticmethod
+    def name_of(day: int, n: int, end: str) -> str:
+        return f"d{day}_{n}_{end}"
+
+    def rows(self):
+        """(label, [(opens field, closes field), …]) per row, for the grid template."""
+        return [
+            (
+                label,
+                [
+                    (self[self.name_of(day, n, "opens")], self[self.name_of(day, n, "closes")])
+                    for n in range(PERIODS_PER_DAY)
+                ],
+            )
+            for day, label in WEEK_ROWS
+        ]
+
+    def clean(self):
+        data = super().clean()
+        for day, _label in WEEK_ROWS:
+            previous_end = None
+            for n in range(PERIODS_PER_DAY):
+                opens_name, closes_name = (self.name_of(day, n, e) for e in ("opens", "closes"))
+                opens, closes = data.get(opens_name), data.get(closes_name)
+                if (opens is None) != (closes is None):
+                    missing = closes_name if opens else opens_name
+                    if missing not in self.errors:
+                        self.add_error(missing, _("Give both the opening and the closing time."))
+                elif opens and closes <= opens:
+                    self.add_error(closes_name, _("The closing time must come after opening."))
+                elif opens and previous_end and opens < previous_end:
+                    self.add_error(opens_name, _("The second time must start after the first."))
+                previous_end = closes or previous_end
+        return data
+
+    def periods(self) -> list:
+        data = self.cleaned_data
+        found = []
+        for day, _label in WEEK_ROWS:
+            for n in range(PERIODS_PER_DAY):
+                opens = data.get(self.name_of(day, n, "opens"))
+                closes = data.get(self.name_of(day, n, "closes"))
+                if opens and closes:
+                    found.append((day, opens, closes))
+        return found
+
+
+def opening_initial(periods) -> dict:
+    initial, seen = {}, {}
+    for period in sorted(periods, key=lambda p: (p.weekday, p.opens)):
+        n = seen.get(period.weekday, 0)
+        if n < PERIODS_PER_DAY:
+            initial[OpeningHoursForm.name_of(period.weekday, n, "opens")] = period.opens
+            initial[OpeningHoursForm.name_of(period.weekday, n, "closes")] = period.closes
+        seen[period.weekday] = n + 1
+    return initial
+
+
+class ClosureForm(forms.Form):
+    first_day = JapaneseDateField(label=_("Closed from"))
+    last_day = JapaneseDateField(
+        label=_("Closed until"), required=False, help_text=_("Leave empty for one day.")
+    )
+    reason = CleanCharField(
+        label=_("Reason shown to parents"),
+        max_length=100,
+        required=False,
+        help_text=_("e.g. 臨時休館（館内点検）"),
+    )
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("first_day"), data.get("last_day")
+        if first and last and last < first:
+            self.add_error("last_day", _("The last day cannot come before the first."))
+        elif first and not last:
+            data["last_day"] = first
+        return data

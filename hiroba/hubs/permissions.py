@@ -31,3 +31,19 @@ VIEW_AUDIT_LOG = rbac.define(
     [Role.CITY_ADMIN, Role.HUB_MANAGER],
     personal_data=True,
 )
+MANAGE_READINGS = rbac.define(
+    "hubs.manage_readings",
+    _("Correct the furigana readings the portal shows in Easy Japanese"),
+    [
+        Role.CITY_ADMIN,
+        Role.HUB_MANAGER,
+        Role.HUB_STAFF,
+        Role.USER_SUPPORT,
+        Role.KOSAPO_COORDINATOR,
+    ],
+)
+MANAGE_OPENING = rbac.define(
+    "hubs.manage_opening",
+    _("Set the hub's opening times and closed days shown to parents"),
+    [Role.CITY_ADMIN, Role.HUB_MANAGER, Role.HUB_STAFF],
+)

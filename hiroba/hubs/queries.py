@@ -13,7 +13,7 @@ from django.utils import timezone
 from hiroba.accounts.choices import Role
 from hiroba.accounts.queries import active_memberships_at
 from hiroba.accounts.scope import get_for_user, scope_for
-from hiroba.core.models import AuditLog, District, Hub, Venue
+from hiroba.core.models import AuditLog, ClosedDay, District, Hub, Reading, Venue
 from hiroba.core.queries import audit_entries_in, districts_in, venues_in
 from hiroba.hubs.permissions import VIEW_AUDIT_LOG
 
@@ -26,6 +26,25 @@ def get_hub_for_user(user, hub_id: int, permission: str) -> Hub:
         permission,
         hub_field="id",
     )
+
+
+def get_reading_for_user(user, reading_id: int, permission: str) -> Reading:
+    return get_for_user(
+        Reading.objects.all(),
+        user,
+        reading_id,
+        permission,
+        municipality_field="municipality_id",
+    )
+
+
+def get_closure_for_user(user, closure_id: int, permission: str) -> ClosedDay:
+    return get_for_user(ClosedDay.objects.select_related("hub"), user, closure_id, permission)
+
+
+def closures_of(hub: Hub, today) -> QuerySet[ClosedDay]:
+    """The hub's closed days from today on (past ones stay in the audit log)."""
+    return hub.closures.filter(last_day__gte=today).order_by("first_day")
 
 
 def get_venue_for_user(user, venue_id: int, permission: str) -> Venue:

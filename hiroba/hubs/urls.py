@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hiroba.hubs import views
+from hiroba.hubs import opening_views, reading_views, views
 
 app_name = "hubs"
 
@@ -24,6 +24,18 @@ urlpatterns = [
         name="town-block-import-confirm",
     ),
     path("districts/export.csv", views.town_block_export, name="town-block-export"),
+    path("hub/opening/", opening_views.opening_hours, name="opening-hours"),
+    path(
+        "hub/closures/<int:closure_id>/delete/",
+        opening_views.closure_delete,
+        name="closure-delete",
+    ),
+    path("readings/", reading_views.reading_list, name="reading-list"),
+    path(
+        "readings/<int:reading_id>/delete/",
+        reading_views.reading_delete,
+        name="reading-delete",
+    ),
     path("audit/", views.audit_list, name="audit-list"),
     path("audit/<int:entry_id>/", views.audit_detail, name="audit-detail"),
     path("audit/export.csv", views.audit_export, name="audit-export"),

@@ -110,7 +110,7 @@ def _store(image: CleanImage) -> NewsImage:
 
 
 def _locked(item: NewsItem, revision: int) -> NewsItem:
-    current = NewsItem.objects.select_for_update().select_related("image").get(pk=item.pk)
+    current = NewsItem.objects.select_for_update().get(pk=item.pk)
     if current.revision != revision:
         raise NewsError(
             _(

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_safe
 
 from hiroba.core.categories import label_for, section_categories
+from hiroba.core.pagecache import public_page
 from hiroba.core.queries import public_hubs
 from hiroba.news import queries as news
 from hiroba.portal.program_queries import hub_ids_for, public_hub
@@ -47,6 +48,7 @@ class NewsFilterForm(forms.Form):
 
 
 @require_safe
+@public_page(60)
 def news_list(request):
     hubs = list(public_hubs())
     categories = news_categories(hubs)
@@ -82,6 +84,7 @@ def news_cards(items, categories) -> list[dict]:
 
 
 @require_safe
+@public_page(60)
 def news_item(request, item_id: int):
     item = news.public_item(item_id, timezone.now())
     if item is None:

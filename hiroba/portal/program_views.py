@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from hiroba.core.idempotency import idempotent
+from hiroba.core.pagecache import public_page
 from hiroba.families.choices import MemberKind
 from hiroba.lib.ages import age_in_months
 from hiroba.portal import program_queries
@@ -54,7 +55,10 @@ def _card(program, now, entered: dict) -> dict:
 
 
 # -- the list ------------------------------------------------------------------------------------
+# Seats left change during a rush: an anonymous visitor's list is at most 15 seconds old, and a
+# signed-in family (a session cookie) always gets a fresh one.
 @require_safe
+@public_page(15)
 def program_list(request):
     """Upcoming published programs, filtered by what a parent knows: the child's age (judged
     at each program's own date), the hub, the place, the kind and the language."""

@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import condition, require_http_methods, require_safe
 
 from hiroba.core.choices import HubKind
+from hiroba.core.pagecache import public_page
 from hiroba.core.queries import public_hubs
 from hiroba.core.ratelimit import take_slot
 from hiroba.core.request_context import client_ip
@@ -73,6 +74,7 @@ def _filters(form) -> directory.PublicFilters:
 
 
 @require_safe
+@public_page(60)
 def resource_list(request):
     hubs = _hubs(request)
     form = _filter_form(request, hubs)

@@ -3,6 +3,8 @@ parent's phone."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import segno
 from django.contrib import messages
 from django.http import Http404
@@ -14,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from hiroba.core.queries import public_hubs
+from hiroba.core.pagecache import public_page
+from hiroba.core.queries import opening_calendar, public_hubs, with_opening
 from hiroba.core.request_context import client_ip
 from hiroba.families.choices import Language
 from hiroba.families.queries import address_for_postal_code
@@ -31,30 +34,45 @@ HUB_PROGRAMS = 5
 
 
 @require_safe
+@public_page(60)
 def home(request):
-    hubs = list(public_hubs())
-    latest = news.public_items(timezone.now(), limit=HOME_NEWS)
-    return render(
-        request,
-        "portal/home.html",
-        {"hubs": hubs, "news": news_cards(latest, news_categories(hubs))},
-    )
+    now = timezone.now()
+    hubs = list(with_opening(public_hubs(), timezone.localdate(now)))
+    latest = news.public_items(now, limit=HOME_NEWS)
+    context = {
+        "hubs": [(hub, _open_status(hub, now)) for hub in hubs],
+        "news": news_cards(latest, news_categories(hubs)),
+    }
+    return render(request, "portal/home.html", context)
+
+
+def _open_status(hub, now):
+    """Open now, today's hours and the next opening; None when the hub gave no times."""
+    calendar = opening_calendar(hub, timezone.localdate(now))
+    return calendar.at(now) if calendar.has_hours else None
 
 
 @require_safe
+@public_page(60)
 def hub_page(request, hub_id: int):
-    hub = public_hubs().filter(pk=hub_id).first()
+    now = timezone.now()
+    today = timezone.localdate(now)
+    hub = with_opening(public_hubs(), today).filter(pk=hub_id).first()
     if hub is None:
         raise Http404
     hubs = list(public_hubs())
     hub_ids = hub_ids_for(hub, hubs)  # a main hub with its satellites, as its programs
-    now = timezone.now()
+    calendar = opening_calendar(hub, today)
     latest = news.public_items(now, hub_ids=hub_ids, limit=HUB_NEWS)
     context = {
         "hub": hub,
         "venues": [v for v in hub.venues.all() if v.is_active],
         "news": news_cards(latest, news_categories([hub])),
         "programs": list(programs.public_programs(hub_ids=hub_ids)[:HUB_PROGRAMS]),
+        "status": calendar.at(now) if calendar.has_hours else None,
+        "week": [calendar.day(today + timedelta(days=n)) for n in range(7)]
+        if calendar.has_hours
+        else [],
     }
     return render(request, "portal/hub.html", context)
 
@@ -66,7 +84,9 @@ def _initial(request, hubs) -> dict:
     language = translation.get_language() or ""
     return {
         "hub": chosen if chosen in hub_ids else (next(iter(hub_ids)) if len(hub_ids) == 1 else ""),
-        "language": Language.ENGLISH if language.startswith("en") else Language.JAPANESE,
+        "language": {"en": Language.ENGLISH, "ja-easy": Language.EASY_JAPANESE}.get(
+            language, Language.JAPANESE
+        ),
     }
 
 

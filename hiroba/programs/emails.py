@@ -18,15 +18,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
+from hiroba.families.choices import site_language
 from hiroba.programs import calendar, links, notify
 from hiroba.programs.choices import EntryStatus
 from hiroba.programs.contacts import recipient
 from hiroba.programs.models import Entry
 from hiroba.programs.queries import waitlist_position
 from hiroba.programs.rules import program_rules
-
-SITE_LANGUAGES = {"en": "en"}
-
 
 _SUBJECTS_BY_STATUS = {
     (notify.ENTRY_RECEIVED, EntryStatus.CONFIRMED): gettext_lazy("[Confirmed] {title}"),
@@ -122,7 +120,7 @@ def send(kind: str, entry_id: int, *, now=None) -> bool:
     address = recipient(entry)
     if address is None:
         return False
-    with translation.override(SITE_LANGUAGES.get(entry.household.language, "ja")):
+    with translation.override(site_language(entry.household.language)):
         message = EmailMessage(_subject(kind, entry), _body(kind, entry), None, [address])
         ics = _attachment(kind, entry)
     if ics:

@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "hiroba.core.middleware.RequestContextMiddleware",
+    "hiroba.core.middleware.EasyJapaneseRubyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "hiroba.accounts.middleware.SessionTimeoutMiddleware",
@@ -178,7 +179,15 @@ _CACHE_BACKENDS = {
 _cache_choice = env_str("HIROBA_CACHE", "locmem")
 if _cache_choice not in _CACHE_BACKENDS:
     raise ImproperlyConfigured(f"HIROBA_CACHE must be one of {sorted(_CACHE_BACKENDS)}")
-CACHES = {"default": _CACHE_BACKENDS[_cache_choice]}
+CACHES = {
+    "default": _CACHE_BACKENDS[_cache_choice],
+    # Whole public pages for anonymous visitors (core.pagecache): per app server, in memory.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "hiroba-pages",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -258,9 +267,11 @@ AXES_VERBOSE = False
 AXES_DISABLE_ACCESS_LOG = True
 AXES_SENSITIVE_PARAMETERS = ["password", "password1", "password2", "code"]
 
-# Internationalisation: Japanese first, English second. Messages have English ids.
+# Internationalisation: Japanese first, then やさしい日本語 (its own catalogue, locale/ja_Easy,
+# falling back to Japanese, and furigana on the portal's pages) and English. Messages have
+# English ids. ``ja-easy`` is described to Django in ``hiroba.core.apps``.
 LANGUAGE_CODE = "ja"
-LANGUAGES = [("ja", "日本語"), ("en", "English")]
+LANGUAGES = [("ja", "日本語"), ("ja-easy", "やさしい日本語"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
@@ -268,6 +279,8 @@ USE_TZ = True
 LANGUAGE_COOKIE_NAME = "hiroba_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
+# URL namespaces whose pages get furigana in やさしい日本語 (the staff console does not).
+HIROBA_RUBY_NAMESPACES = ("portal", "evaluation-public")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("HIROBA_STATIC_ROOT", str(BASE_DIR / "staticfiles")))

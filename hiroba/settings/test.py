@@ -20,3 +20,9 @@ MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMid
 ACCOUNT_RATE_LIMITS = False
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 HIROBA_MAP_TILES = ""  # no network in tests: the map shows its markers on a blank map
+# Whole-page caching (core.pagecache) is off: tests change data between two requests of the
+# same page. Its own tests turn it on.
+CACHES = {
+    **CACHES,  # noqa: F405
+    "pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+}

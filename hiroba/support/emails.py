@@ -13,12 +13,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
+from hiroba.families.choices import site_language
 from hiroba.families.contacts import family_address
 from hiroba.support import calendar, notify
 from hiroba.support.choices import BookingStatus, CancelledBy
 from hiroba.support.models import SupportBooking
 
-SITE_LANGUAGES = {"en": "en"}
 SUBJECTS = {
     notify.BOOKED: gettext_lazy("[Booked] Individual consultation at {hub}"),
     notify.CANCELLED: gettext_lazy("[Cancelled] Individual consultation at {hub}"),
@@ -69,7 +69,7 @@ def send(kind: str, booking_id: int) -> bool:
         if kind == notify.REMINDER:
             _claim_reminder(booking)  # nobody to write to: done, not retried every minute
         return False
-    with translation.override(SITE_LANGUAGES.get(booking.household.language, "ja")):
+    with translation.override(site_language(booking.household.language)):
         subject = str(SUBJECTS[kind]).format(hub=booking.slot.hub.name)
         message = EmailMessage(subject, _body(kind, booking), None, [address])
         ics = calendar.booking_ics(booking, cancelled=kind == notify.CANCELLED)

@@ -29,6 +29,13 @@ def wareki_date(value, style: str = "long") -> str:
 
 
 @register.filter
+def html_lang(code: str) -> str:
+    """A language code as HTML's ``lang`` wants it: やさしい日本語 (``ja-easy``) is Japanese
+    to screen readers and fonts."""
+    return "ja" if code == "ja-easy" else code
+
+
+@register.filter
 def fiscal_year(value, style: str = "wareki") -> str:
     """{{ 2024|fiscal_year }} → 令和6年度; styles: wareki, short, seireki, both."""
     try:

@@ -5,46 +5,25 @@ once makes one entry, not two."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import transaction
 
 from hiroba.consultations.tests.test_concurrency import _in_threads
 from hiroba.directory import services
 from hiroba.directory.models import Resource
 from hiroba.directory.tests.factories import resource
+from hiroba.testing.races import one_each, unguarded_compare_and_set
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 EDITORS = 4
 
 
 def _hours():
-    values, lock = iter(f"{9 + n}:00〜17:00" for n in range(EDITORS)), threading.Lock()
-
-    def take():
-        with lock:
-            return next(values)
-
-    return take
+    return one_each(f"{9 + n}:00〜17:00" for n in range(EDITORS))
 
 
 def test_without_the_guard_one_correction_overwrites_another_unseen(world):
     entry = resource(world.a.hub)
-    take = _hours()
-    barrier = threading.Barrier(2)
-
-    def naive():
-        hours = take()
-        with transaction.atomic():
-            current = Resource.objects.get(pk=entry.pk).revision
-            barrier.wait()  # both have checked the revision before either writes
-            if current != 1:
-                return "stale"
-            Resource.objects.filter(pk=entry.pk).update(hours=hours, revision=2)
-            return hours
-
-    outcomes = _in_threads(naive, 2)
+    outcomes = unguarded_compare_and_set(Resource, entry.pk, "hours", _hours(), _in_threads)
     assert "stale" not in outcomes  # both believed they saved
     assert Resource.objects.get(pk=entry.pk).hours in outcomes  # one correction silently lost
 
