@@ -45,3 +45,16 @@ def test_the_ui_is_japanese_by_default_and_english_on_request(client, db):
 def test_allauth_pages_use_our_word_for_two_factor():
     with translation.override("ja"):
         assert translation.gettext("Two-Factor Authentication") == "2段階認証"
+
+
+def test_easy_japanese_reads_as_japanese_where_not_rewritten_plurals_included():
+    from django.utils import translation  # noqa: PLC0415
+    from django.utils.translation import gettext, ngettext  # noqa: PLC0415
+
+    with translation.override("ja"):
+        japanese = ngettext("Import %(counter)s row", "Import %(counter)s rows", 3)
+        japanese_word = gettext("Family registry")
+    with translation.override("ja-easy"):
+        assert ngettext("Import %(counter)s row", "Import %(counter)s rows", 3) == japanese
+        assert gettext("Family registry") == japanese_word
+        assert gettext("News") == "おしらせ"  # rewritten

@@ -218,6 +218,9 @@ class CsvUploadField(forms.FileField):
         return upload
 
 
+YEARS_AROUND_NOW = 10
+
+
 class LocalDateTimeField(forms.DateTimeField):
     """A date and time in Japan: "2026-04-01 10:00", "2026/4/1 10:00", "2026年4月1日 10時半",
     the browser's date-time picker, full-width digits. Stored as an aware datetime."""
@@ -242,6 +245,22 @@ class LocalDateTimeField(forms.DateTimeField):
             value = f"{typed}:00" if re.fullmatch(r".*[ T]\d{1,2}", typed) else typed
         return super().to_python(value)
 
+    def validate(self, value):
+        """A year far from now is a typing mistake (1026 for 2026), refused before it reaches
+        pages that print it in 和暦."""
+        super().validate(value)
+        if value is None:
+            return
+        this_year = timezone.localdate().year
+        first, last = this_year - YEARS_AROUND_NOW, this_year + YEARS_AROUND_NOW
+        if not first <= timezone.localtime(value).year <= last:
+            raise forms.ValidationError(
+                _("Enter a date between the years {first} and {last}.").format(
+                    first=first, last=last
+                ),
+                code="out_of_range",
+            )
+
 
 def _zero_pad_date(match: re.Match) -> str:
     return f"{match[1]}-{int(match[2]):02d}-{int(match[3]):02d}"
@@ -262,3 +281,35 @@ def shown_revision(request, row) -> int | None:
     if row is None:
         return None
     return posted_revision(request) if request.method == "POST" else row.revision
+
+
+# -- text per language (やさしい日本語, English) beside the Japanese fields ------------------------
+TRANSLATION_SUFFIX = {"ja-easy": "easy", "en": "en"}
+
+
+def translation_name(field: str, language: str) -> str:
+    """The form field holding ``field`` in ``language``: title_easy, description_en."""
+    return f"{field}_{TRANSLATION_SUFFIX[language]}"
+
+
+def translation_initial(translations: dict, fields, languages) -> dict:
+    return {
+        translation_name(field, language): (translations.get(language) or {}).get(field, "")
+        for language in languages
+        for field in fields
+    }
+
+
+def merged_translations(existing: dict | None, cleaned_data: dict, fields, languages) -> dict:
+    """``translations`` as saved: what the form holds for its languages, other languages kept
+    as they were, empty texts and languages left out."""
+    merged = {lang: dict(texts) for lang, texts in (existing or {}).items()}
+    for language in languages:
+        texts = merged.setdefault(language, {})
+        for field in fields:
+            texts[field] = cleaned_data.get(translation_name(field, language), "")
+    return {
+        lang: {field: text for field, text in texts.items() if text}
+        for lang, texts in merged.items()
+        if any(texts.values())
+    }

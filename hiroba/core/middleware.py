@@ -6,7 +6,7 @@ from django.conf import settings
 
 from hiroba.core import request_context
 from hiroba.core.queries import furigana_readings
-from hiroba.lib.furigana import ruby_in_html
+from hiroba.lib.furigana import ruby_in_html, without_marks
 
 
 class RequestContextMiddleware:
@@ -46,18 +46,23 @@ class EasyJapaneseRubyMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if _wants_ruby(request, response):
-            page = response.content.decode(response.charset)
-            response.content = ruby_in_html(page, furigana_readings()).encode(response.charset)
-            if response.has_header("Content-Length"):
-                response["Content-Length"] = str(len(response.content))
+        if not _portal_page(request, response):
+            return response
+        page = response.content.decode(response.charset)
+        if getattr(request, "LANGUAGE_CODE", "") == "ja-easy":
+            page = ruby_in_html(page, furigana_readings())
+        elif "《" in page:
+            page = without_marks(page)  # a writer's reading marks show as ruby only
+        else:
+            return response
+        response.content = page.encode(response.charset)
+        if response.has_header("Content-Length"):
+            response["Content-Length"] = str(len(response.content))
         return response
 
 
-def _wants_ruby(request, response) -> bool:
-    if getattr(request, "LANGUAGE_CODE", "") != "ja-easy" or response.streaming:
-        return False
-    if not response.get("Content-Type", "").startswith("text/html"):
+def _portal_page(request, response) -> bool:
+    if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
         return False
     match = getattr(request, "resolver_match", None)
     return match is not None and match.namespace in settings.HIROBA_RUBY_NAMESPACES

@@ -13,5 +13,6 @@ register_actions(
         "directory.suggestion.approved": _("Resource suggestion approved"),
         "directory.suggestion.rejected": _("Resource suggestion declined"),
         "directory.resourcesuggestion.viewed": _("Resource suggestion sender read"),
+        "directory.suggestion.contacts_erased": _("Old suggestion senders' contacts erased"),
     }
 )

@@ -17,6 +17,9 @@ from hiroba.core.forms import (
     KanaField,
     PhoneField,
     PostalCodeField,
+    merged_translations,
+    translation_initial,
+    translation_name,
 )
 from hiroba.core.input_errors import as_validation_error
 from hiroba.directory.categories import category_choices
@@ -32,6 +35,9 @@ SPOKEN_LANGUAGES = [
     if code not in {Language.JAPANESE, Language.EASY_JAPANESE, Language.OTHER}
 ]
 _RANGE_SPLIT = re.compile(r"[〜～~\-－―‐]")
+# The entry's texts the form shows in other languages (hours and cost stay in the import).
+FORM_TRANSLATED = ("name", "description")
+FORM_LANGUAGES = ("ja-easy", "en")
 MAX_DEGREES = 1000  # what the database column holds (9 digits, 6 after the point)
 EVERYONE = {"", "どなたでも", "制限なし", "なし", "全年齢"}
 
@@ -192,6 +198,13 @@ class ResourceForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    name_easy = CleanCharField(label=_("Name in Easy Japanese"), max_length=100, required=False)
+    description_easy = CleanTextareaField(
+        label=_("Description in Easy Japanese"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     name_en = CleanCharField(label=_("Name in English"), max_length=100, required=False)
     description_en = CleanTextareaField(
         label=_("Description in English"),
@@ -231,17 +244,17 @@ class ResourceForm(forms.Form):
         amenities = set(data.pop("amenities", []))
         for code, field in AMENITY_FIELDS.items():
             data[field] = code in amenities
-        kept = {lang: dict(fields) for lang, fields in (translations or {}).items()}
-        english = kept.get("en", {})
-        english.update(name=data.pop("name_en", ""), description=data.pop("description_en", ""))
-        kept["en"] = {k: v for k, v in english.items() if v}
-        data["translations"] = {lang: fields for lang, fields in kept.items() if fields}
+        data["translations"] = merged_translations(
+            translations, data, FORM_TRANSLATED, FORM_LANGUAGES
+        )
+        for language in FORM_LANGUAGES:
+            for field in FORM_TRANSLATED:
+                data.pop(translation_name(field, language))
         return data
 
 
 def initial_for(resource: Resource) -> dict:
     """The form's starting values for an existing entry."""
-    english = resource.translations.get("en") or {}
     values = {
         name: getattr(resource, name)
         for name in ResourceForm.base_fields
@@ -250,8 +263,7 @@ def initial_for(resource: Resource) -> dict:
     values.update(
         district=resource.district_id,
         amenities=resource.amenities,
-        name_en=english.get("name", ""),
-        description_en=english.get("description", ""),
+        **translation_initial(resource.translations, FORM_TRANSLATED, FORM_LANGUAGES),
     )
     return values
 

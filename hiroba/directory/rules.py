@@ -111,6 +111,9 @@ DIRECTORY_RULES = {
     "categories": CATEGORIES,
     # An entry verified longer ago than this is flagged for staff (issue 7: 12 months).
     "reverify_after_months": 12,
+    # A decided suggestion keeps its sender's name and contact this long (days), for a question
+    # back; then they are erased (``directory_tick``).
+    "suggestion_contact_keep_days": 90,
     # The licence printed in the open data feeds and exports.
     "licence_name": "CC BY 4.0",
     "licence_url": "https://creativecommons.org/licenses/by/4.0/deed.ja",

@@ -4,6 +4,7 @@ from the portal, approved into the directory or declined."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -205,3 +206,29 @@ def _decide(current, status, actor, *, note: str, resource) -> None:
     except ValidationError as error:
         raise DirectoryError(" ".join(error.messages)) from error
     current.save()
+
+
+# -- retention --------------------------------------------------------------------------------
+@transaction.atomic
+def erase_old_sender_contacts(now) -> int:
+    """Erase the name and contact of senders whose suggestion was decided longer ago than the
+    city keeps them (``suggestion_contact_keep_days``); the suggestion itself stays. Returns
+    how many were erased; one audit entry per hub."""
+    erased = 0
+    hubs = Hub.objects.filter(resource_suggestions__isnull=False).distinct()
+    for hub in hubs.select_related("ward__municipality"):
+        rules = hub.ward.municipality.rules("directory", on=timezone.localdate(now))
+        cutoff = now - timedelta(days=int(rules["suggestion_contact_keep_days"]))
+        old = ResourceSuggestion.objects.filter(hub=hub, decided_at__lt=cutoff).exclude(
+            submitter_name="", submitter_contact=""
+        )
+        count = old.update(submitter_name="", submitter_contact="")
+        if count:
+            audit.record(
+                "directory.suggestion.contacts_erased",
+                actor=None,
+                hub=hub,
+                payload={"count": count},
+            )
+        erased += count
+    return erased

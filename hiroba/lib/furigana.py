@@ -24,8 +24,12 @@ from hiroba.lib.kana import to_hiragana
 
 KANJI = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヶ"
 _HAS_KANJI = re.compile(f"[{KANJI}]")
-# ｜base《reading》 or kanji《reading》 (the writer's own reading).
-_MARKED = re.compile(rf"[｜|]([^｜|《》\n]+)《([^《》\n]+)》|([{KANJI}]+)《([^《》\n]+)》")
+KANA = "ぁ-ゖァ-ヺー"
+# ｜base《reading》 or kanji《reading》 (the writer's own reading, in kana only: 《要予約》 is
+# a bracket, not a reading).
+_MARKED = re.compile(rf"｜([^｜《》\n]+)《([{KANA}]+)》|([{KANJI}]+)《([{KANA}]+)》")
+# Runs the dictionary is asked about one by one when it stumbled over the whole text.
+_WORD_RUNS = re.compile(rf"([{KANJI}]+[ぁ-ゖ]*)")
 _DAY = re.compile(r"(?<=月)([0-9０-９]{1,2})日")
 DAY_READINGS = {
     1: "ついたち",
@@ -121,10 +125,28 @@ def _dated(text: str) -> list[Segment]:
 
 @lru_cache(maxsize=8192)
 def _dictionary(text: str) -> tuple[Segment, ...]:
+    """pykakasi's readings, only where its words put together give back ``text``: it drops
+    characters it does not know (髙, 﨑, emoji, half-width kana) and repeats a neighbour in
+    their place, so a text it cannot follow is asked about word by word, and a word it
+    cannot follow gets no ruby rather than a changed spelling."""
     if not _HAS_KANJI.search(text):
         return ((text, ""),) if text else ()
+    whole = _faithful(text)
+    if whole is not None:
+        return whole
     out: list[Segment] = []
-    for token in _kakasi().convert(text):
+    for part in _WORD_RUNS.split(text):
+        if part:
+            out.extend(_faithful(part) or ((part, ""),))
+    return tuple(out)
+
+
+def _faithful(text: str) -> tuple[Segment, ...] | None:
+    tokens = _kakasi().convert(text)
+    if "".join(token["orig"] for token in tokens) != text:
+        return None
+    out: list[Segment] = []
+    for token in tokens:
         out.extend(_okurigana_outside(token["orig"], token["hira"]))
     return tuple(out)
 
@@ -149,6 +171,14 @@ def _okurigana_outside(orig: str, reading: str) -> list[Segment]:
     core, core_reading = orig[head : len(orig) - tail], reading[head : len(reading) - tail]
     out = [(orig[:head], ""), (core, core_reading), (orig[len(orig) - tail :], "")]
     return [(base, r) for base, r in out if base]
+
+
+def without_marks(text: str) -> str:
+    """The text with the writer's reading marks taken out (｜新羽《にっぱ》 → 新羽), for
+    places that show no ruby: other languages' pages, feeds."""
+    if "《" not in text:
+        return text
+    return _MARKED.sub(lambda m: m[1] or m[3], text)
 
 
 def ruby(text: str, corrections: Mapping[str, str] | None = None) -> str:

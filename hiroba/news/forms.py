@@ -10,12 +10,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hiroba.core.categories import section_categories
-from hiroba.core.forms import CleanCharField, CleanTextareaField, LocalDateTimeField
+from hiroba.core.forms import (
+    CleanCharField,
+    CleanTextareaField,
+    LocalDateTimeField,
+    merged_translations,
+    translation_initial,
+    translation_name,
+)
 from hiroba.news.choices import TRANSLATABLE_FIELDS, TRANSLATION_LANGUAGES, NewsState, NewsStatus
 from hiroba.news.images import TYPES, CleanImage, ImageRefused, clean_image
 from hiroba.news.models import MAX_BODY_CHARS, NewsItem
 
-LANGUAGE_SUFFIX = {"ja-easy": "easy", "en": "en"}
 FIELD_LABELS = {
     ("title", "ja-easy"): _("Title in Easy Japanese"),
     ("body", "ja-easy"): _("Text in Easy Japanese"),
@@ -94,7 +100,7 @@ class NewsForm(forms.Form):
         self.fields["category"].choices = category_choices(hub, language)
         for language_code in TRANSLATION_LANGUAGES:
             for field in TRANSLATABLE_FIELDS:
-                self.fields[self.translation_name(field, language_code)] = _translation_field(
+                self.fields[translation_name(field, language_code)] = _translation_field(
                     field, language_code
                 )
         if item is None or item.image_id is None:
@@ -104,10 +110,6 @@ class NewsForm(forms.Form):
         self.order_fields(
             ["category", "title", "body", "title_easy", "body_easy", "title_en", "body_en"]
         )
-
-    @staticmethod
-    def translation_name(field: str, language: str) -> str:
-        return f"{field}_{LANGUAGE_SUFFIX[language]}"
 
     def clean_image(self):
         upload = self.cleaned_data.get("image")
@@ -133,16 +135,7 @@ class NewsForm(forms.Form):
     def cleaned_values(self, translations: dict | None = None) -> dict[str, Any]:
         """The values for ``services``: other languages already written are kept."""
         data = self.cleaned_data
-        merged = {lang: dict(fields) for lang, fields in (translations or {}).items()}
-        for language in TRANSLATION_LANGUAGES:
-            texts = merged.setdefault(language, {})
-            for field in TRANSLATABLE_FIELDS:
-                texts[field] = data[self.translation_name(field, language)]
-        merged = {
-            lang: {f: t for f, t in fields.items() if t}
-            for lang, fields in merged.items()
-            if any(fields.values())
-        }
+        merged = merged_translations(translations, data, TRANSLATABLE_FIELDS, TRANSLATION_LANGUAGES)
         values = {
             name: data[name]
             for name in ("category", "title", "body", "publish_at", "expires_at", "is_pinned")
@@ -168,10 +161,9 @@ def initial_for(item: NewsItem | None) -> dict[str, Any]:
             "status",
         )
     }
-    for language in TRANSLATION_LANGUAGES:
-        for field in TRANSLATABLE_FIELDS:
-            name = NewsForm.translation_name(field, language)
-            initial[name] = (item.translations.get(language) or {}).get(field, "")
+    initial.update(
+        translation_initial(item.translations, TRANSLATABLE_FIELDS, TRANSLATION_LANGUAGES)
+    )
     for name in ("publish_at", "expires_at"):
         if initial[name]:
             initial[name] = timezone.localtime(initial[name])

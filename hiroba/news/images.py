@@ -19,6 +19,8 @@ MAX_SOURCE_PIXELS = 40_000_000  # a 7,000 × 5,700 photo; beyond it decoding cou
 MAX_SIDE = 1600  # wide enough for a tablet; a phone shows it at 360–430 px
 JPEG_QUALITY = 82
 TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+# A JPEG with extra pictures inside (Ultra HDR, multi-picture): its first picture is the photo.
+MULTI_PICTURE_JPEG = "MPO"
 
 
 class ImageRefused(Exception):
@@ -63,9 +65,11 @@ def _reencode(raw: bytes) -> CleanImage:
         _check_kind(probe)
         probe.verify()  # a truncated or corrupted file is refused before any decoding
     with Image.open(io.BytesIO(raw)) as source:
+        kind = "JPEG" if source.format == MULTI_PICTURE_JPEG else source.format
+        source.draft("RGB", (MAX_SIDE, MAX_SIDE))  # a JPEG decodes at a fraction of its size
+        # Scaled down before turning: the full-size copy is never made.
+        source.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
         picture = ImageOps.exif_transpose(source)
-        picture.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
-        kind = source.format
         out = io.BytesIO()
         if kind == "PNG":
             # Only the pixels: ``pnginfo`` and ``exif`` are left out, so no text chunk is kept.
@@ -78,9 +82,9 @@ def _reencode(raw: bytes) -> CleanImage:
 
 
 def _check_kind(probe: Image.Image) -> None:
-    if probe.format not in TYPES:
+    if probe.format not in TYPES and probe.format != MULTI_PICTURE_JPEG:
         raise ImageRefused(_("Please use a JPEG, PNG or WebP image."))
-    if getattr(probe, "is_animated", False):
+    if probe.format != MULTI_PICTURE_JPEG and getattr(probe, "is_animated", False):
         raise ImageRefused(_("Moving images cannot be used. Please choose a still picture."))
     if probe.width * probe.height > MAX_SOURCE_PIXELS:
         raise ImageRefused(

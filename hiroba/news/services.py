@@ -62,7 +62,8 @@ def update_item(
     """Save the page that showed ``revision``; a newer save in between is refused. A new
     photo replaces the old one, whose bytes are deleted with it."""
     current = _locked(item, revision)
-    old_image = current.image if (image is not None or remove_image) else None
+    old_image_id = current.image_id  # the id only: the bytes are not read to delete them
+    image_changed = image is not None or (remove_image and old_image_id is not None)
     if image is not None:
         current.image = _store(image)
     elif remove_image:
@@ -71,14 +72,14 @@ def update_item(
     changed = save_changes(
         current, values, allowed=EDITABLE_FIELDS, action="news.item.updated", actor=actor
     )
-    if changed or old_image is not None:
+    if changed or image_changed:
         current.revision += 1
         current.updated_by = actor
         current.full_clean()
         current.save(update_fields=["image", "revision", "updated_by", "updated_at"])
-        if old_image is not None:
-            old_image.delete()
-            audit.record("news.item.image_changed", actor=actor, obj=current)
+    if image_changed:
+        NewsImage.objects.filter(pk=old_image_id).delete()
+        audit.record("news.item.image_changed", actor=actor, obj=current)
     copy_saved(item, current)
     return item
 

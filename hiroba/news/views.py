@@ -41,9 +41,9 @@ def item_list(request):
     language = get_language()
     rows = []
     for item in page:
-        state = item.state(now)
+        shown = item.state(now)
         category = label_for(item.category, categories, language)
-        rows.append((item, category, state, NewsState(state).label))
+        rows.append((item, category, shown, NewsState(shown).label))
     context = {
         "hub": hub,
         "form": form,

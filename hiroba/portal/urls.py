@@ -15,6 +15,7 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("hubs/<int:hub_id>/", views.hub_page, name="hub"),
+    path("wards/<int:ward_id>/", views.ward_page, name="ward"),
     path("hubs/<int:hub_id>/programs.ics", program_views.hub_ics, name="hub-programs-ics"),
     path("register/", views.register, name="register"),
     path("register/postal-code/", views.postal_code, name="postal-code"),

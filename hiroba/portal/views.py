@@ -4,8 +4,10 @@ parent's phone."""
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import quote
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -46,6 +48,23 @@ def home(request):
     return render(request, "portal/home.html", context)
 
 
+@require_safe
+@public_page(60)
+def ward_page(request, ward_id: int):
+    """A ward's hubs with whether each is open now, and their latest news."""
+    now = timezone.now()
+    hubs = list(with_opening(public_hubs().filter(ward_id=ward_id), timezone.localdate(now)))
+    if not hubs:
+        raise Http404
+    latest = news.public_items(now, hub_ids=[h.pk for h in hubs], limit=HOME_NEWS)
+    context = {
+        "ward": hubs[0].ward,
+        "hubs": [(hub, _open_status(hub, now)) for hub in hubs],
+        "news": news_cards(latest, news_categories(hubs)),
+    }
+    return render(request, "portal/ward.html", context)
+
+
 def _open_status(hub, now):
     """Open now, today's hours and the next opening; None when the hub gave no times."""
     calendar = opening_calendar(hub, timezone.localdate(now))
@@ -70,11 +89,20 @@ def hub_page(request, hub_id: int):
         "news": news_cards(latest, news_categories([hub])),
         "programs": list(programs.public_programs(hub_ids=hub_ids)[:HUB_PROGRAMS]),
         "status": calendar.at(now) if calendar.has_hours else None,
+        "directions_url": _directions(hub),
         "week": [calendar.day(today + timedelta(days=n)) for n in range(7)]
         if calendar.has_hours
         else [],
     }
     return render(request, "portal/hub.html", context)
+
+
+def _directions(hub) -> str:
+    """A map search for the hub's address (the city chooses the map site), or none."""
+    template = settings.HIROBA_DIRECTIONS_URL
+    if not (template and hub.address):
+        return ""
+    return template.format(query=quote(hub.address))
 
 
 # -- pre-registration ------------------------------------------------------------------------------

@@ -66,7 +66,23 @@ WEANING = Kind(
     "離乳食教室",
     ProgramCategory.CLASS,
     "管理栄養士が離乳食の進め方をお話しします。試食あり。生後5〜8か月の赤ちゃんと保護者の方。",
-    values={"capacity_families": 10, "min_age_months": 5, "max_age_months": 8},
+    values={
+        "capacity_families": 10,
+        "min_age_months": 5,
+        "max_age_months": 8,
+        "translations": {
+            "ja-easy": {
+                "title": "離乳食 の 教室",
+                "description": "赤ちゃん の ごはん（離乳食）の 作りかた を 話します。"
+                "5か月から 8か月 の 赤ちゃん と 親 が 来られます。",
+            },
+            "en": {
+                "title": "Baby food class",
+                "description": "A dietitian explains how to start baby food, with tasting. "
+                "For babies aged 5 to 8 months and their parents.",
+            },
+        },
+    },
 )
 ZERO = Kind(
     "0歳の集い",

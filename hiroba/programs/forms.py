@@ -21,6 +21,9 @@ from hiroba.core.forms import (
     JapaneseDateField,
     LocalDateTimeField,
     NumberField,
+    merged_translations,
+    translation_initial,
+    translation_name,
 )
 from hiroba.families.choices import Language
 from hiroba.lib.kana import nfkc
@@ -33,7 +36,11 @@ from hiroba.programs.choices import (
     ProgramCategory,
     SignupMode,
 )
+from hiroba.programs.services import PROGRAM_FIELDS
 
+# Text a program shows parents in やさしい日本語 and English besides Japanese.
+TRANSLATED_FIELDS = ("title", "description")
+TRANSLATION_LANGUAGES = ("ja-easy", "en")
 MAX_AGE_MONTHS = 18 * 12
 MAX_PREGNANCY_WEEK = 42
 MAX_CAPACITY = 9999
@@ -99,6 +106,14 @@ class ProgramForm(forms.Form):
         error_messages={"invalid_choice": _("Choose one of this hub's venues.")},
     )
     description = CleanTextareaField(label=_("Description"), max_length=4000, required=False)
+    title_easy = CleanCharField(label=_("Title in Easy Japanese"), max_length=100, required=False)
+    description_easy = CleanTextareaField(
+        label=_("Description in Easy Japanese"), max_length=4000, required=False
+    )
+    title_en = CleanCharField(label=_("Title in English"), max_length=100, required=False)
+    description_en = CleanTextareaField(
+        label=_("Description in English"), max_length=4000, required=False
+    )
     language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
     accessibility = CleanTextareaField(
         label=_("Accessibility"),
@@ -153,8 +168,9 @@ class ProgramForm(forms.Form):
     )
     has_waitlist = forms.BooleanField(label=_("Keep a waiting list"), required=False)
 
-    def __init__(self, *args, venues, **kwargs):
+    def __init__(self, *args, venues, translations=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.translations = translations or {}
         self.venues = {v.pk: v for v in venues}
         self.fields["venue"].choices = [(v.pk, v.name) for v in venues]
         if self.is_bound:
@@ -224,6 +240,12 @@ class ProgramForm(forms.Form):
     def values(self) -> dict:
         """The cleaned data as ``services.create_program`` / ``update_program`` take it."""
         data = dict(self.cleaned_data)
+        data["translations"] = merged_translations(
+            self.translations, data, TRANSLATED_FIELDS, TRANSLATION_LANGUAGES
+        )
+        for language in TRANSLATION_LANGUAGES:
+            for field in TRANSLATED_FIELDS:
+                data.pop(translation_name(field, language))
         data["birth_order"] = data.get("birth_order") or ""
         data["priority_groups"] = list(data.get("priority_groups") or [])
         return data
@@ -326,3 +348,13 @@ class WalkInForm(forms.Form):
         if not self.errors and people < families:
             self.add_error("people", _("Each family has at least one person: check the count."))
         return data
+
+
+def program_initial(program) -> dict:
+    """The form's values for ``program``, its translations included."""
+    initial = {name: getattr(program, name) for name in PROGRAM_FIELDS if name != "translations"}
+    initial["venue"] = program.venue_id
+    initial.update(
+        translation_initial(program.translations, TRANSLATED_FIELDS, TRANSLATION_LANGUAGES)
+    )
+    return initial

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from hiroba.core.models import Hub, Venue
 from hiroba.families.choices import Language
 from hiroba.families.models import Household, Member
+from hiroba.lib.translations import translated
 from hiroba.programs.choices import (
     ACTIVE_STATUSES,
     AttendanceStatus,
@@ -52,6 +53,8 @@ class Program(models.Model):
     title = models.CharField(_("title"), max_length=100)
     category = models.CharField(_("category"), max_length=20, choices=ProgramCategory.choices)
     description = models.TextField(_("description"), blank=True)
+    # Title and description in やさしい日本語 and English ({language: {field: text}}).
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
     language = models.CharField(
         _("language"), max_length=10, choices=Language.choices, default=Language.JAPANESE
     )
@@ -159,6 +162,10 @@ class Program(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def localized(self, field: str, language: str | None) -> str:
+        """The text of ``field`` in ``language``, falling back to Japanese."""
+        return translated(self.translations, field, language, getattr(self, field))
 
     @property
     def takes_entries(self) -> bool:

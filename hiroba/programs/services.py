@@ -40,6 +40,7 @@ PROGRAM_FIELDS = (
     "title",
     "category",
     "description",
+    "translations",
     "language",
     "accessibility",
     "counts_as_lecture",

@@ -22,7 +22,7 @@ from hiroba.core.htmx import redirect_after_post
 from hiroba.programs import queries, services, staff_queries
 from hiroba.programs.choices import ProgramStatus, SignupMode
 from hiroba.programs.errors import ProgramError
-from hiroba.programs.forms import ProgramForm, SessionForm
+from hiroba.programs.forms import ProgramForm, SessionForm, program_initial
 from hiroba.programs.permissions import MANAGE_PROGRAMS, VIEW_PROGRAMS
 
 PAGE_SIZE = 30
@@ -109,9 +109,12 @@ def program_edit(request, program_id: int):
         messages.error(request, _("This program was cancelled and can no longer be changed."))
         return redirect(program_url(program))
     venues = staff_queries.hub_venues(program.hub, keep=program.venue)
-    initial = {name: getattr(program, name) for name in services.PROGRAM_FIELDS}
-    initial["venue"] = program.venue_id
-    form = ProgramForm(request.POST or None, venues=venues, initial=initial)
+    form = ProgramForm(
+        request.POST or None,
+        venues=venues,
+        initial=program_initial(program),
+        translations=program.translations,
+    )
     if request.method == "POST" and form.is_valid():
         _edit_problems(program, form)
     if request.method == "POST" and form.is_valid():

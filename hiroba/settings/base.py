@@ -279,6 +279,11 @@ USE_TZ = True
 LANGUAGE_COOKIE_NAME = "hiroba_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
+# The map search a hub's page links its address to ("how to get there"); {query} is the
+# address. Empty: no link.
+HIROBA_DIRECTIONS_URL = env_str(
+    "HIROBA_DIRECTIONS_URL", "https://www.openstreetmap.org/search?query={query}"
+)
 # URL namespaces whose pages get furigana in やさしい日本語 (the staff console does not).
 HIROBA_RUBY_NAMESPACES = ("portal", "evaluation-public")
 

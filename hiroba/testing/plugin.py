@@ -85,6 +85,16 @@ def pytest_sessionstart(session):
                 compile_catalog(po_path)
 
 
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """Each test starts in the default language: a test client's request with a language
+    cookie leaves that language active in the thread (LocaleMiddleware never deactivates)."""
+    yield
+    from django.utils import translation  # noqa: PLC0415
+
+    translation.deactivate()
+
+
 @pytest.fixture
 def english():
     """Run a test in English, for assertions on message text (the default UI is Japanese)."""

@@ -48,3 +48,31 @@ def test_a_parent_switches_to_easy_japanese_and_sees_ruby(new_context):
     page.goto(f"/hubs/{hub.pk}/")
     assert page.locator("ruby").count() > 0
     assert news.title not in page.locator("#news-title ~ ul").inner_text()
+
+
+def test_a_parent_switches_language_and_opens_the_news_with_the_keyboard_only(new_context):
+    hub = HubFactory(name="みなとひろば")
+    news = item(hub, "ひろば通信", translations={"en": {"title": "Hub letter"}})
+    page = new_context("ja").new_page()
+    page.set_viewport_size(PHONE)
+    page.goto("/")
+    select = page.locator(".portal-header .lang-switch select")
+    for _ in range(6):  # skip link, brand, then the switcher
+        page.keyboard.press("Tab")
+        if select.evaluate("element => element === document.activeElement"):
+            break
+    assert select.evaluate("element => element === document.activeElement")
+    select.press("End")  # English, the last language
+    page.keyboard.press("Tab")  # to the button
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/")
+    assert page.locator("html").get_attribute("lang") == "en"
+    link = page.locator(f'.news-card__title a[href="/news/{news.pk}/"]')
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if link.evaluate("element => element === document.activeElement"):
+            break
+    assert link.inner_text() == "Hub letter"
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/news/{news.pk}/")
+    assert page.locator("h1").inner_text() == "Hub letter"

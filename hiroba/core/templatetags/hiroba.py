@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from django import template
 from django.utils import formats, timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from hiroba.core import audit
@@ -26,6 +27,12 @@ def wareki_date(value, style: str = "long") -> str:
     """{{ d|wareki_date }} → 令和6年4月1日; {{ d|wareki_date:"short" }} → R6.4.1."""
     d = _as_date(value)
     return wareki.format_wareki_date(d, style=style) if d else ""
+
+
+@register.filter
+def localized(obj, field: str) -> str:
+    """{{ program|localized:"title" }}: the text in the reader's language, else Japanese."""
+    return obj.localized(field, get_language())
 
 
 @register.filter

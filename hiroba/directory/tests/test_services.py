@@ -1,8 +1,10 @@
+import io
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.utils import timezone
 from django.utils.translation import gettext
 from time_machine import travel
@@ -11,7 +13,7 @@ from hiroba.core.models import AuditLog
 from hiroba.core.tests.factories import DistrictFactory
 from hiroba.directory import queries, services
 from hiroba.directory.choices import ResourceSource, SuggestionStatus
-from hiroba.directory.models import Resource
+from hiroba.directory.models import Resource, ResourceSuggestion
 from hiroba.directory.tests.factories import resource
 
 pytestmark = pytest.mark.django_db
@@ -155,3 +157,28 @@ def test_stale_before_handles_month_ends():
     assert queries.stale_before(date(2026, 11, 22), 12) == date(2025, 11, 22)
     assert queries.stale_before(date(2026, 1, 15), 13) == date(2024, 12, 15)
     assert date(2025, 11, 22) + timedelta(days=365) == date(2026, 11, 22)
+
+
+def test_a_senders_contact_is_erased_some_time_after_the_decision(world):
+    def sent(name):
+        return services.suggest_resource(
+            world.a.hub,
+            proposed={"name": name},
+            submitter_kind="parent",
+            submitter_name="山田",
+            submitter_contact="yamada@example.jp",
+        )
+
+    old, recent, waiting = sent("古い公園"), sent("新しい公園"), sent("未決の公園")
+    services.reject_suggestion(old, actor=None, note="重複")
+    services.reject_suggestion(recent, actor=None, note="重複")
+    now = timezone.now()
+    ResourceSuggestion.objects.filter(pk=old.pk).update(decided_at=now - timedelta(days=91))
+    ResourceSuggestion.objects.filter(pk=recent.pk).update(decided_at=now - timedelta(days=89))
+    call_command("directory_tick", stdout=io.StringIO())
+    rows = {s.pk: (s.submitter_name, s.submitter_contact) for s in ResourceSuggestion.objects.all()}
+    assert rows[old.pk] == ("", "")
+    assert rows[recent.pk] == rows[waiting.pk] == ("山田", "yamada@example.jp")
+    assert services.erase_old_sender_contacts(now) == 0  # a second run changes nothing
+    entry = AuditLog.objects.get(action="directory.suggestion.contacts_erased")
+    assert entry.payload == {"count": 1}

@@ -1,4 +1,4 @@
-from hiroba.lib.furigana import ruby, ruby_in_html, segments
+from hiroba.lib.furigana import ruby, ruby_in_html, segments, without_marks
 
 
 def _read(text, corrections=None):
@@ -48,3 +48,23 @@ def test_a_page_keeps_its_tags_attributes_and_scripts():
     assert "<textarea>休館</textarea>" in done and "<option>休館</option>" in done
     assert done.count("<ruby>") == 2  # the link's text and the paragraph
     assert "<p>&amp; <ruby>休館" in done
+
+
+def _text_of(html: str) -> str:
+    import re  # noqa: PLC0415
+
+    return re.sub(r"<rp>.*?</rp>|<rt>.*?</rt>|</?ruby>", "", html)
+
+
+def test_characters_the_dictionary_does_not_know_are_never_changed():
+    for text in ["髙田ひろば", "山﨑さん", "開催します🎉 ぜひ", "ﾊﾟﾊﾟ講座", "講座《要予約》"]:
+        assert _text_of(ruby_in_html(f"<p>{text}</p>")) == f"<p>{text}</p>"
+    assert ("講座", "こうざ") in segments("ﾊﾟﾊﾟ講座")  # the known word still gets its reading
+
+
+def test_marks_need_a_reading_in_kana_and_are_taken_out_where_no_ruby_is_shown():
+    assert not [r for _, r in segments("講座《要予約》") if r == "要予約"]
+    assert (
+        without_marks("｜新羽《にっぱ》の拠点《きょてん》、講座《要予約》")
+        == "新羽の拠点、講座《要予約》"
+    )

@@ -70,3 +70,13 @@ def test_too_many_bytes_or_pixels_are_refused_before_decoding(english):
     Image.new("1", (8000, 6000)).save(huge, "PNG")  # 48 megapixels in a few kilobytes
     with pytest.raises(ImageRefused, match="too many pixels"):
         clean_image(upload(huge.getvalue(), "huge.png", "image/png"))
+
+
+def test_a_multi_picture_jpeg_from_a_phone_is_published_as_its_first_picture():
+    first, second = Image.new("RGB", (300, 200), "orange"), Image.new("RGB", (30, 20), "blue")
+    out = io.BytesIO()
+    first.save(out, "MPO", save_all=True, append_images=[second])
+    assert Image.open(io.BytesIO(out.getvalue())).format == "MPO"
+    cleaned = clean_image(upload(out.getvalue()))
+    assert cleaned.content_type == "image/jpeg" and (cleaned.width, cleaned.height) == (300, 200)
+    assert _opened(cleaned).format == "JPEG"

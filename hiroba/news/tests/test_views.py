@@ -7,6 +7,7 @@ from django.utils import timezone
 from PIL import Image
 
 from hiroba.accounts.choices import Role
+from hiroba.core.models import AuditLog
 from hiroba.news import services
 from hiroba.news.choices import NewsStatus
 from hiroba.news.images import clean_image
@@ -150,3 +151,29 @@ def test_staff_see_a_drafts_photo_the_public_does_not(client, world):
     response = client.get(reverse("news:item-image", args=[photo.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
     assert response["Cache-Control"] == "no-store"  # staff pages are never cached
+
+
+def test_a_year_typed_wrongly_is_refused(client, world):
+    client.force_login(world.a.person(Role.HUB_STAFF))
+    response = client.post(reverse("news:item-create"), dict(FORM, publish_at="1026-12-01 09:00"))
+    assert response.status_code == 200 and not NewsItem.objects.exists()
+    assert "年の間の日付" in response.content.decode()
+
+
+def test_a_first_photo_alone_is_saved_and_audited(client, world):
+    news = item(world.a.hub, image_alt="入口の写真")
+    client.force_login(world.a.person(Role.HUB_STAFF))
+    data = {
+        "category": news.category,
+        "title": news.title,
+        "body": news.body,
+        "publish_at": timezone.localtime(news.publish_at).strftime("%Y-%m-%d %H:%M"),
+        "status": news.status,
+        "image_alt": "入口の写真",
+        "image": upload(photo_bytes()),
+        "revision": "1",
+    }
+    assert client.post(reverse("news:item-edit", args=[news.pk]), data).status_code == 302
+    news.refresh_from_db()
+    assert news.image is not None and news.revision == 2
+    assert AuditLog.objects.filter(action="news.item.image_changed").exists()

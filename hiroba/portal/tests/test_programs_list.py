@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
@@ -193,3 +194,19 @@ def test_the_hub_page_links_to_its_programs_and_feed(client, hub):
     page = client.get(reverse("portal:hub", kwargs={"hub_id": hub.pk})).content.decode()
     assert reverse("portal:hub-programs-ics", kwargs={"hub_id": hub.pk}) in page
     assert f"{reverse('portal:programs')}?hub={hub.pk}" in page
+
+
+def test_a_program_reads_in_the_parents_language_with_japanese_where_none_was_written(client, hub):
+    prog = program(
+        hub,
+        title="離乳食教室",
+        description="はじめての離乳食について。",
+        translations={"en": {"title": "Baby food class"}, "ja-easy": {"title": "りにゅうしょく"}},
+    )
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Baby food class" in client.get(reverse("portal:programs")).content.decode()
+    detail = client.get(reverse("portal:program", args=[prog.pk])).content.decode()
+    assert "Baby food class" in detail and "はじめての離乳食について。" in detail
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ja-easy"
+    easy = client.get(reverse("portal:program", args=[prog.pk])).content.decode()
+    assert "りにゅうしょく" in easy and "<rt>りにゅうしょく</rt>" in easy  # 離乳食 in the text

@@ -378,3 +378,27 @@ def test_volunteers_cannot_plan_or_cancel(world, client):
     assert client.post(reverse("programs:program-cancel", args=[prog.pk])).status_code == 403
     prog.refresh_from_db()
     assert prog.status == ProgramStatus.PUBLISHED
+
+
+# -- text in other languages ------------------------------------------------------------------
+def test_a_program_is_written_in_easy_japanese_and_english_too(world, staff, room):
+    data = _form(
+        room,
+        title_easy="りにゅうしょく の 教室",
+        description_en="Learn to make baby food.",
+    )
+    assert staff.post(reverse("programs:program-create"), data).status_code == 302
+    prog = Program.objects.get()
+    assert prog.translations == {
+        "ja-easy": {"title": "りにゅうしょく の 教室"},
+        "en": {"description": "Learn to make baby food."},
+    }
+    Program.objects.filter(pk=prog.pk).update(
+        translations={**prog.translations, "zh": {"title": "辅食课"}}
+    )
+    edit = reverse("programs:program-edit", args=[prog.pk])
+    assert 'value="りにゅうしょく の 教室"' in staff.get(edit).content.decode()
+    data = _form(room, title_en="Baby food class", description_en="")
+    assert staff.post(edit, data).status_code == 302
+    prog.refresh_from_db()
+    assert prog.translations == {"en": {"title": "Baby food class"}, "zh": {"title": "辅食课"}}

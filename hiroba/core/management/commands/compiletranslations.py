@@ -59,8 +59,9 @@ def _base_catalog(po_path: Path):
 
 def _overlaid(base, variant):
     for message in variant:
-        if not (message.id and message.string) or message.fuzzy:
-            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if not message.id or message.fuzzy or not all(strings):
+            continue  # not rewritten yet (a plural's empty forms too): the base text stays
         existing = base.get(message.id, message.context)
         if existing is None:
             base.add(message.id, message.string, context=message.context)

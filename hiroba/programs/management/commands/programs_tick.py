@@ -23,9 +23,9 @@ from datetime import datetime, time, timedelta
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from hiroba.core import idempotency
+from hiroba.core.commands import parse_now
 from hiroba.families.choices import ContactChannel
 from hiroba.programs import emails, notify, outbox, services
 from hiroba.programs.choices import EntryStatus, ProgramStatus
@@ -178,15 +178,6 @@ def single_run() -> Iterator[bool]:
         if acquired:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [ADVISORY_LOCK_KEY])
-
-
-def parse_now(value: str | None) -> datetime:
-    if not value:
-        return timezone.now()
-    parsed = parse_datetime(value)
-    if parsed is None:
-        raise CommandError(f"--now: not a date and time: {value!r} (e.g. 2026-11-20T08:00+09:00)")
-    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
 
 
 class Command(BaseCommand):

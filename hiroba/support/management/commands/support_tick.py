@@ -11,18 +11,9 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
+from hiroba.core.commands import parse_now
 from hiroba.support import reminders
-
-
-def parse_now(value: str | None):
-    if not value:
-        return timezone.now()
-    parsed = parse_datetime(value)
-    if parsed is None:
-        raise CommandError(f"--now: not a date and time: {value!r} (e.g. 2026-11-20T10:00+09:00)")
-    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
 
 
 class Command(BaseCommand):
