@@ -129,6 +129,7 @@ register_actions(
         "core.reading.saved": _("Furigana reading saved"),
         "core.reading.deleted": _("Furigana reading deleted"),
         "core.opening.updated": _("Opening hours changed"),
+        "core.categories.updated": _("Categories changed"),
         "core.closure.added": _("Closed day added"),
         "core.closure.deleted": _("Closed day removed"),
         "core.venue.deactivated": _("Venue taken out of use"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, time
@@ -19,10 +20,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from hiroba.core import audit
+from hiroba.core.categories import SECTIONS, section_categories
 from hiroba.core.models import (
     ClosedDay,
     District,
     Hub,
+    Municipality,
     OpeningPeriod,
     Reading,
     TownBlock,
@@ -334,3 +337,48 @@ def delete_closure(closure: ClosedDay, *, actor) -> None:
         payload={"from": str(closure.first_day), "until": str(closure.last_day)},
     )
     closure.delete()
+
+
+# -- categories kept as rule sections (core.categories) ---------------------------------------
+CATEGORY_CODE = re.compile(r"[a-z][a-z0-9_]{0,29}")
+
+
+@transaction.atomic
+def set_categories(municipality, section: str, categories: list[dict], *, actor) -> None:
+    """Replace the city's list of categories of ``section`` (the directory's kinds of place,
+    the news's kinds of notice). A category still used by a record cannot be removed."""
+    city = Municipality.objects.select_for_update().get(pk=municipality.pk)
+    _check_categories(categories)
+    before = {c.code: c for c in section_categories(city, section)}
+    removed = set(before) - {c["code"] for c in categories}
+    for code in sorted(removed):
+        used = SECTIONS[section].count_in_use(city, code)
+        if used:
+            raise TenancyError(
+                _("「{label}」 is used by {n} records; give them another category first.").format(
+                    label=before[code].ja, n=used
+                )
+            )
+    overrides = dict(city.rule_overrides)
+    overrides[section] = {**overrides.get(section, {}), "categories": categories}
+    city.rule_overrides = overrides
+    city.full_clean()
+    city.save(update_fields=["rule_overrides"])
+    audit.record(
+        "core.categories.updated",
+        actor=actor,
+        obj=city,
+        payload={"section": section, "codes": [c["code"] for c in categories]},
+    )
+    municipality.rule_overrides = city.rule_overrides
+
+
+def _check_categories(categories: list[dict]) -> None:
+    if not categories:
+        raise TenancyError(_("Keep at least one category."))
+    codes = [c["code"] for c in categories]
+    if len(set(codes)) != len(codes) or not all(CATEGORY_CODE.fullmatch(c) for c in codes):
+        raise TenancyError(_("Each category needs its own code."))
+    labels = [c["ja"] for c in categories]
+    if len(set(labels)) != len(labels):
+        raise TenancyError(_("Two categories have the same name."))

@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.utils.translation import gettext_lazy as _
+
+from hiroba.core.categories import EditableSection
+from hiroba.core.categories import register_section as editable_categories
 from hiroba.core.rules import RuleVersion, register_section
 
 
@@ -120,3 +124,19 @@ DIRECTORY_RULES = {
 }
 
 register_section("national", "directory", [RuleVersion(date(2006, 4, 1), DIRECTORY_RULES)])
+
+
+def _resources_with(municipality, code: str) -> int:
+    from hiroba.directory.models import Resource  # noqa: PLC0415 - rules load before models
+
+    return Resource.objects.filter(hub__ward__municipality=municipality, category=code).count()
+
+
+editable_categories(
+    EditableSection(
+        "directory",
+        _("Resource directory"),
+        with_aliases=True,
+        count_in_use=_resources_with,
+    )
+)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -265,3 +267,53 @@ class ClosureForm(forms.Form):
         elif first and not last:
             data["last_day"] = first
         return data
+
+
+class CategoryForm(forms.Form):
+    """One category of a city's list: its code stays (records keep it), the names change."""
+
+    code = forms.CharField(widget=forms.HiddenInput, required=False)
+    ja = CleanCharField(label=_("Name"), max_length=40, required=False)
+    en = CleanCharField(label=_("Name in English"), max_length=60, required=False)
+    aliases = CleanCharField(
+        label=_("Other names an import recognises"),
+        max_length=400,
+        required=False,
+        help_text=_("Separated by 、 or commas."),
+    )
+    remove = forms.BooleanField(label=_("Remove"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("remove") or not (data.get("ja") or data.get("en")):
+            return data
+        if not data.get("ja"):
+            self.add_error("ja", _("Give the category a name."))
+        if not data.get("en"):
+            self.add_error("en", _("Give the category an English name too."))
+        return data
+
+    def category(self, taken: set[str]) -> dict | None:
+        """The row as the rule section keeps it; None for a removed or empty row."""
+        data = self.cleaned_data
+        if data.get("remove") or not data.get("ja"):
+            return None
+        code = data["code"] or new_code(data["en"], taken)
+        aliases = [a.strip() for a in re.split(r"[、,，]", data["aliases"]) if a.strip()]
+        return {"code": code, "ja": data["ja"], "en": data["en"], "aliases": aliases}
+
+
+def new_code(english: str, taken: set[str]) -> str:
+    """A stable code for a new category from its English name: "Toy libraries" →
+    toy_libraries (toy_libraries_2 when taken)."""
+    base = re.sub(r"[^a-z0-9]+", "_", english.lower()).strip("_")[:24] or "category"
+    if not base[0].isalpha():
+        base = f"c_{base}"
+    code, n = base, 2
+    while code in taken:
+        code, n = f"{base}_{n}", n + 1
+    taken.add(code)
+    return code
+
+
+CategoryFormSet = forms.formset_factory(CategoryForm, extra=2, max_num=60, absolute_max=80)

@@ -47,3 +47,8 @@ MANAGE_OPENING = rbac.define(
     _("Set the hub's opening times and closed days shown to parents"),
     [Role.CITY_ADMIN, Role.HUB_MANAGER, Role.HUB_STAFF],
 )
+MANAGE_CATEGORIES = rbac.define(
+    "hubs.manage_categories",
+    _("Rename, add and remove the city's categories of places and of news"),
+    [Role.CITY_ADMIN, Role.HUB_MANAGER],
+)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hiroba.hubs import opening_views, reading_views, views
+from hiroba.hubs import category_views, opening_views, reading_views, views
 
 app_name = "hubs"
 
@@ -30,6 +30,7 @@ urlpatterns = [
         opening_views.closure_delete,
         name="closure-delete",
     ),
+    path("categories/", category_views.categories, name="categories"),
     path("readings/", reading_views.reading_list, name="reading-list"),
     path(
         "readings/<int:reading_id>/delete/",

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.utils.translation import gettext_lazy as _
+
+from hiroba.core.categories import EditableSection
+from hiroba.core.categories import register_section as editable_categories
 from hiroba.core.rules import RuleVersion, register_section
 
 
@@ -24,3 +28,14 @@ NEWS_RULES = {
 }
 
 register_section("national", "news", [RuleVersion(date(2006, 4, 1), NEWS_RULES)])
+
+
+def _items_with(municipality, code: str) -> int:
+    from hiroba.news.models import NewsItem  # noqa: PLC0415 - rules load before models
+
+    return NewsItem.objects.filter(hub__ward__municipality=municipality, category=code).count()
+
+
+editable_categories(
+    EditableSection("news", _("News"), with_aliases=False, count_in_use=_items_with)
+)

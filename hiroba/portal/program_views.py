@@ -29,6 +29,7 @@ from hiroba.portal import program_queries
 from hiroba.portal.parents import current_household, current_member, parent_required
 from hiroba.portal.program_display import seats_text, signup_label
 from hiroba.portal.program_forms import ApplyForm, ProgramFilterForm
+from hiroba.portal.responses import content_etag
 from hiroba.programs import calendar, eligibility, queries, services
 from hiroba.programs.choices import ProgramStatus
 from hiroba.programs.errors import ProgramError
@@ -121,6 +122,7 @@ def program_detail(request, program_id: int):
 
 
 @require_safe
+@content_etag
 def program_ics(request, program_id: int):
     program = queries.public_program(program_id)
     body = calendar.program_ics(program, cancelled=program.status == ProgramStatus.CANCELLED)
@@ -130,6 +132,7 @@ def program_ics(request, program_id: int):
 
 
 @require_safe
+@content_etag
 def hub_ics(request, hub_id: int):
     """The hub's upcoming programs as a calendar feed parents can subscribe to."""
     hub = program_queries.public_hub(hub_id)
@@ -142,6 +145,7 @@ def hub_ics(request, hub_id: int):
 
 
 @require_safe
+@content_etag
 def all_ics(request):
     """Every hub's upcoming programs in one calendar feed, for city apps and calendar apps."""
     hub_ids = [h.pk for h in program_queries.filter_hubs()]

@@ -210,3 +210,13 @@ def test_a_program_reads_in_the_parents_language_with_japanese_where_none_was_wr
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ja-easy"
     easy = client.get(reverse("portal:program", args=[prog.pk])).content.decode()
     assert "りにゅうしょく" in easy and "<rt>りにゅうしょく</rt>" in easy  # 離乳食 in the text
+
+
+def test_a_calendar_app_polling_an_unchanged_feed_gets_304(client, hub):
+    program(hub, title="親子ヨガ")
+    url = reverse("portal:programs-ics")
+    first = client.get(url)
+    again = client.get(url, headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 304 and again["ETag"] == first["ETag"]
+    program(hub, title="離乳食教室")
+    assert client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 200
