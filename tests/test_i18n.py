@@ -1,4 +1,5 @@
-"""The shipped Japanese catalogue is complete and its placeholders match the English ids."""
+"""The shipped Japanese catalogue is complete and its placeholders match the English ids; the
+やさしい日本語 catalogue keeps the placeholders of what it rewrites and covers the portal."""
 
 import re
 from pathlib import Path
@@ -9,13 +10,18 @@ from django.conf import settings
 from django.utils import translation
 
 PO = Path(settings.BASE_DIR, "locale", "ja", "LC_MESSAGES", "django.po")
+EASY_PO = Path(settings.BASE_DIR, "locale", "ja_Easy", "LC_MESSAGES", "django.po")
 PLACEHOLDER = re.compile(r"%\(\w+\)s|\{\w*\}")
 
 
-def _messages():
-    with PO.open("rb") as handle:
+def _messages(po=PO):
+    with po.open("rb") as handle:
         catalog = read_po(handle)
     return [m for m in catalog if m.id]
+
+
+def _rewritten():
+    return [m for m in _messages(EASY_PO) if all(_texts(m.string)) and not m.fuzzy]
 
 
 def _texts(value) -> list[str]:
@@ -58,3 +64,24 @@ def test_easy_japanese_reads_as_japanese_where_not_rewritten_plurals_included():
         assert ngettext("Import %(counter)s row", "Import %(counter)s rows", 3) == japanese
         assert gettext("Family registry") == japanese_word
         assert gettext("News") == "おしらせ"  # rewritten
+
+
+@pytest.mark.parametrize("message", _rewritten(), ids=lambda m: str(m.id)[:40])
+def test_easy_japanese_keeps_the_placeholders(message):
+    expected = sorted(PLACEHOLDER.findall(_texts(message.id)[0]))
+    for text in _texts(message.string):
+        assert sorted(PLACEHOLDER.findall(text)) == expected
+
+
+def test_every_portal_message_is_rewritten_in_easy_japanese():
+    """The parents' pages read in やさしい日本語 throughout, not half in plain Japanese."""
+    portal = [
+        m.id
+        for m in _messages(EASY_PO)
+        if not all(_texts(m.string))
+        and any(
+            path.startswith("hiroba/portal/") or "layouts/portal" in path
+            for path, _line in m.locations
+        )
+    ]
+    assert portal == []
