@@ -22,7 +22,7 @@ from hiroba.visits import services
 from hiroba.visits.choices import VisitKind
 from hiroba.visits.models import Visit
 
-from .helpers import make_hub_staff, path_of, sign_in
+from .helpers import make_hub_staff, path_of, sign_in, submit
 
 pytestmark = pytest.mark.browser
 TABLET = {"width": 768, "height": 1024}
@@ -135,8 +135,7 @@ def test_a_walk_in_group_is_counted_without_registering(reception):
     page.fill("input[name=fathers]", "1")
     page.fill("input[name=children_0]", "1")
     page.fill("input[name=children_2]", "1")
-    page.locator("form.walk-in button[type=submit]").click()
-    page.wait_for_load_state()
+    submit(page, "form.walk-in")
     visit = Visit.objects.get()
     assert visit.kind == VisitKind.ANONYMOUS and visit.household is None
     assert (visit.adults, visit.fathers, visit.children_0, visit.children_2) == (2, 1, 1, 1)

@@ -25,7 +25,7 @@ from hiroba.programs.choices import EntryStatus
 from hiroba.programs.models import Entry
 from hiroba.programs.tests.factories import program
 
-from .helpers import path_of
+from .helpers import path_of, submit
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
@@ -105,8 +105,7 @@ def test_apply_cancel_and_the_waiting_family_accepts_the_offer(new_context, dayt
     other_phone.goto(_path(ENTRY_LINK, confirmation))
     assert "Your seat is confirmed." in other_phone.locator(".prog-entry__status").inner_text()
     other_phone.locator(".prog-cancel summary").click()
-    other_phone.locator(".prog-cancel button[type=submit]").click()
-    other_phone.wait_for_load_state()
+    submit(other_phone, ".prog-cancel")
     assert "Cancelled." in other_phone.locator(".prog-entry__status").inner_text()
     entry.refresh_from_db()
     assert entry.status == EntryStatus.CANCELLED
@@ -119,8 +118,7 @@ def test_apply_cancel_and_the_waiting_family_accepts_the_offer(new_context, dayt
     momo_phone = _phone(new_context)
     momo_phone.goto(_path(ENTRY_LINK, offer))
     assert "A seat is free for you!" in momo_phone.locator(".prog-entry__status").inner_text()
-    momo_phone.locator("form[action$='/accept/'] button[type=submit]").click()
-    momo_phone.wait_for_load_state()
+    submit(momo_phone, "form[action$='/accept/']")
     assert "Your seat is confirmed." in momo_phone.locator(".prog-entry__status").inner_text()
     waiting.refresh_from_db()
     assert waiting.status == EntryStatus.CONFIRMED

@@ -16,7 +16,7 @@ from hiroba.core.tests.factories import HubFactory
 from hiroba.directory.models import Resource, ResourceSuggestion
 from hiroba.directory.tests.factories import resource
 
-from .helpers import make_hub_staff, path_of, sign_in
+from .helpers import make_hub_staff, path_of, sign_in, submit
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 360, "height": 780}
@@ -120,8 +120,7 @@ def test_an_import_with_bad_rows_names_them_and_a_clean_file_goes_in(new_context
     bad.write_bytes("名称,種別,緯度,経度\n新横浜公園,公園,139.6,35.5\n,公園,,\n".encode("cp932"))
     page.goto("/staff/directory/import/")
     page.locator("input[type=file]").set_input_files(str(bad))
-    page.locator("form.form button[type=submit]").click()
-    page.wait_for_load_state()
+    submit(page, "form.form")
     errors = page.locator(".alert--error li").all_inner_texts()
     assert len(errors) == 2 and errors[0].startswith("Row 2") and errors[1].startswith("Row 3")
     assert page.locator("input[name=token]").count() == 0
