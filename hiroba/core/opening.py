@@ -64,6 +64,15 @@ class HubCalendar:
             return DayHours(day, periods)
         return DayHours(day, (), holiday or _("Regular closing day"))
 
+    def days_from(self, first: date, count: int = 7) -> list[DayHours]:
+        """The hours of ``count`` days from ``first``: the week shown to parents and staff."""
+        return [self.day(first + timedelta(days=n)) for n in range(count)]
+
+    def status_at(self, moment: datetime) -> OpenNow | None:
+        """Open now, today's hours and the next opening; None when the hub gave no times (the
+        portal then claims nothing)."""
+        return self.at(moment) if self.has_hours else None
+
     def at(self, moment: datetime) -> OpenNow:
         local = timezone.localtime(moment)
         today = self.day(local.date())

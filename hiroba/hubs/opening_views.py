@@ -4,8 +4,6 @@ closed days with their reasons."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.shortcuts import render
 from django.urls import reverse
@@ -56,7 +54,7 @@ def opening_hours(request):
         "hours": hours,
         "closure": closure,
         "closures": queries.closures_of(hub, today),
-        "week": [calendar.day(today + timedelta(days=n)) for n in range(WEEK_AHEAD)],
+        "week": calendar.days_from(today, WEEK_AHEAD),
     }
     return render(request, "hubs/opening_hours.html", context)
 

@@ -3,7 +3,6 @@ parent's phone."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from urllib.parse import quote
 
 import segno
@@ -66,9 +65,7 @@ def ward_page(request, ward_id: int):
 
 
 def _open_status(hub, now):
-    """Open now, today's hours and the next opening; None when the hub gave no times."""
-    calendar = opening_calendar(hub, timezone.localdate(now))
-    return calendar.at(now) if calendar.has_hours else None
+    return opening_calendar(hub, timezone.localdate(now)).status_at(now)
 
 
 @require_safe
@@ -88,11 +85,9 @@ def hub_page(request, hub_id: int):
         "venues": [v for v in hub.venues.all() if v.is_active],
         "news": news_cards(latest, news_categories([hub])),
         "programs": list(programs.public_programs(hub_ids=hub_ids)[:HUB_PROGRAMS]),
-        "status": calendar.at(now) if calendar.has_hours else None,
+        "status": calendar.status_at(now),
         "directions_url": _directions(hub),
-        "week": [calendar.day(today + timedelta(days=n)) for n in range(7)]
-        if calendar.has_hours
-        else [],
+        "week": calendar.days_from(today) if calendar.has_hours else [],
     }
     return render(request, "portal/hub.html", context)
 
