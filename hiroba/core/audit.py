@@ -139,5 +139,7 @@ register_actions(
         "core.townblocks.imported": _("Town block mapping imported"),
         "core.auditlog.exported": _("Audit log exported"),
         "core.fieldkeys.rotated": _("Field encryption keys rotated"),
+        "core.backup.created": _("Database backed up"),
+        "core.backup.restored": _("Database restored from a backup"),
     }
 )

@@ -291,6 +291,11 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("HIROBA_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("HIROBA_MEDIA_ROOT", str(VAR_DIR / "media")))
+
+# manage.py backup (decision 0018): where backups go, and the age recipients (public keys,
+# "age1…") they are encrypted to. The matching identity (private key) stays off the server.
+HIROBA_BACKUP_DIR = Path(env_str("HIROBA_BACKUP_DIR", str(VAR_DIR / "backups")))
+HIROBA_BACKUP_RECIPIENTS = env_list("HIROBA_BACKUP_RECIPIENTS", [])
 MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
