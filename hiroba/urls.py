@@ -3,6 +3,7 @@
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from hiroba.api.v1 import api as api_v1
 from hiroba.core import views as core_views
 
 urlpatterns = [
@@ -17,6 +18,8 @@ urlpatterns = [
     path("staff/directory/", include("hiroba.directory.urls")),
     path("staff/news/", include("hiroba.news.urls")),
     path("staff/evaluation/", include("hiroba.evaluation.urls")),
+    path("staff/api-tokens/", include("hiroba.api.urls")),
+    path("api/v1/", api_v1.urls),
     path("evaluation/", include("hiroba.evaluation.public_urls")),
     path("staff/", include("hiroba.accounts.urls")),
     # Staff accounts are created by managers and their login e-mail is managed there, so

@@ -32,6 +32,7 @@ LAYERS = {
     # Parent-facing pages and the annual evaluation read everything below them.
     "portal": 4,
     "evaluation": 4,
+    "api": 4,  # the integration API for other systems (decision 0019)
 }
 # Domain apps may import each other only where written here (e.g. everyone may use families).
 ALLOWED_DOMAIN_IMPORTS: set[tuple[str, str]] = {

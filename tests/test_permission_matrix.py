@@ -23,6 +23,7 @@ from hiroba.accounts.choices import ROLE_LEVEL, Role, ScopeLevel
 from hiroba.accounts.matrix import render_markdown, staff_urls
 from hiroba.accounts.models import Membership
 from hiroba.accounts.tests.factories import MembershipFactory
+from hiroba.api.services import issue_token as issue_api_token
 from hiroba.consultations.permissions import RECORD_CONSULTATIONS
 from hiroba.consultations.services import open_break_glass, refer
 from hiroba.consultations.tests.factories import agency, consultation, referral_data
@@ -92,6 +93,9 @@ OBJECTS = {
         suggest_resource(t.hub, proposed={"name": "公園"}, submitter_kind="parent").pk
     ),
     "item_id": lambda t: news_item_with_photo(t.hub).pk,
+    "token_id": lambda t: (
+        issue_api_token(t.hub, name="区の予約システム", scope="read", actor=None)[0].pk
+    ),
     "closure_id": lambda t: (
         ClosedDay.objects.create(
             hub=t.hub, first_day=date(2026, 12, 1), last_day=date(2026, 12, 1)

@@ -96,3 +96,19 @@ def test_check_deploy_is_clean_under_production_settings():
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/", "/accounts/login/"])
+def test_every_page_carries_the_strict_content_security_policy(client, path):
+    """ASVS 3.4.3: object-src and base-uri 'none', scripts and styles from our origin only."""
+    response = client.get(path)
+    directives = dict(
+        part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";")
+    )
+    assert directives["object-src"] == directives["base-uri"] == "'none'"
+    assert directives["script-src"] == directives["style-src"] == "'self'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"

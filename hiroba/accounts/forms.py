@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
+from allauth.core import context as allauth_context
 from allauth.mfa.base import forms as mfa_base_forms
 from allauth.mfa.totp import forms as mfa_totp_forms
 from django import forms
@@ -12,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from hiroba.accounts.choices import HUB_ROLES, Role
+from hiroba.core.after_response import defer
 from hiroba.core.forms import CleanCharField, KanaField, NormalisedEmailField
 from hiroba.core.models import Ward
 from hiroba.lib.kana import nfkc
@@ -33,6 +36,21 @@ class LoginForm(AllauthLoginForm):
 
     def clean_login(self):
         return nfkc(super().clean_login()).strip().lower()
+
+
+class ResetPasswordForm(AllauthResetPasswordForm):
+    """The reset mail (or allauth's "no account for this address" mail) goes out after the
+    answer is sent: building and sending the reset link took measurably longer than the
+    unknown-account mail, which told an attacker which addresses have accounts
+    (bench/credential_stuffing.py)."""
+
+    def save(self, request, **kwargs) -> str:
+        def send() -> None:
+            with allauth_context.request_context(request):
+                AllauthResetPasswordForm.save(self, request, **kwargs)
+
+        defer(request, send)
+        return self.cleaned_data["email"]
 
 
 class StaffInviteForm(forms.Form):

@@ -23,7 +23,7 @@ from datetime import timedelta
 from functools import wraps
 
 from django.db import connection, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,6 +34,7 @@ FORM_FIELD = "idempotency_key"
 KEEP_FOR = timedelta(hours=24)
 KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")
 _REPLAYED_HEADERS = ("Location", "Content-Type", "HX-Redirect", "HX-Location", "HX-Trigger")
+FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 _NOT_FINGERPRINTED = {"csrfmiddlewaretoken", FORM_FIELD}
 _INSERTED = ("scope", "key", "fingerprint", "status_code", "headers", "body", "created_at")
 
@@ -56,7 +57,7 @@ def fingerprint(request: HttpRequest) -> str:
     token and the key itself left out, so a re-sent form matches its first send)."""
     digest = hashlib.sha256()
     digest.update(f"{request.method} {request.path}\n".encode())
-    if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+    if request.content_type in FORM_CONTENT_TYPES:
         for name in sorted(set(request.POST) - _NOT_FINGERPRINTED):
             for value in request.POST.getlist(name):
                 digest.update(f"{name}={value}\n".encode())
@@ -84,9 +85,15 @@ def _store(record: IdempotencyRecord, response: HttpResponse) -> None:
     )
 
 
-def _mismatch() -> HttpResponse:
-    message = _("This request key was already used for a different request.")
-    return HttpResponse(message, status=422, content_type="text/plain; charset=utf-8")
+def _refusal(request: HttpRequest, message: str, status: int) -> HttpResponse:
+    """Plain text for browser forms, JSON ({"detail": …}) for API clients."""
+    if request.content_type not in FORM_CONTENT_TYPES:
+        return JsonResponse({"detail": message}, status=status)
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
+def _mismatch(request: HttpRequest) -> HttpResponse:
+    return _refusal(request, _("This request key was already used for a different request."), 422)
 
 
 @functools.cache
@@ -138,9 +145,10 @@ def _claim(scope: str, key: str, print_: str) -> IdempotencyRecord | None:
     return None
 
 
-def idempotent(scope: Callable[[HttpRequest], str]):
+def idempotent(scope: Callable[[HttpRequest], str], *, keep_ok: bool = False):
     """Decorate a view whose unsafe requests may carry a key. ``scope(request)`` names whose
-    keys these are (a family, a staff account), so two families can never collide."""
+    keys these are (a family, a staff account), so two families can never collide.
+    ``keep_ok`` keeps 200 answers too: an API's result, where a browser's 200 is a form."""
 
     def decorator(view):
         @wraps(view)
@@ -149,19 +157,17 @@ def idempotent(scope: Callable[[HttpRequest], str]):
             if key is None:
                 return view(request, *args, **kwargs)
             if not KEY_PATTERN.match(key):
-                return HttpResponse(
-                    _("The request key is not valid."),
-                    status=400,
-                    content_type="text/plain; charset=utf-8",
-                )
-            return _run_once(view, scope(request)[:100], key, request, *args, **kwargs)
+                return _refusal(request, _("The request key is not valid."), 400)
+            return _run_once(
+                view, scope(request)[:100], key, request, *args, keep_ok=keep_ok, **kwargs
+            )
 
         return wrapper
 
     return decorator
 
 
-def _run_once(view, scope: str, key: str, request, *args, **kwargs) -> HttpResponse:
+def _run_once(view, scope: str, key: str, request, *args, keep_ok: bool, **kwargs):
     print_ = fingerprint(request)
     try:
         with transaction.atomic():
@@ -170,7 +176,8 @@ def _run_once(view, scope: str, key: str, request, *args, **kwargs) -> HttpRespo
                 response = view(request, *args, **kwargs)
                 if response.status_code >= 400:
                     raise _Unstored(response)  # errors may be retried with the same key
-                if response.status_code == 200 or getattr(response, "streaming", False):
+                ok_page = response.status_code == 200 and not keep_ok
+                if ok_page or getattr(response, "streaming", False):
                     # Not kept, the key is freed and the work commits: a stream cannot be
                     # stored, and a 200 is a page (a form shown again), not the result of the
                     # request, which may hold personal data that must not sit in this table.
@@ -184,7 +191,7 @@ def _run_once(view, scope: str, key: str, request, *args, **kwargs) -> HttpRespo
     if existing is None:  # the holder rolled back meanwhile: run as a fresh request
         return view(request, *args, **kwargs)
     if existing.fingerprint != print_:
-        return _mismatch()
+        return _mismatch(request)
     return _replay(existing)
 
 

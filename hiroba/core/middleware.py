@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from hiroba.core import request_context
+from hiroba.core import after_response, request_context
 from hiroba.core.queries import furigana_readings
 from hiroba.lib.furigana import ruby_in_html, without_marks
 
@@ -21,6 +21,16 @@ class RequestContextMiddleware:
             request_context.unbind(token)
         response["X-Request-ID"] = request.request_id
         return response
+
+
+class DeferredWorkMiddleware:
+    """Work a view deferred with ``core.after_response.defer`` runs after the answer is sent."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return after_response.attach_deferred(request, self.get_response(request))
 
 
 class NoStoreForAuthenticatedMiddleware:

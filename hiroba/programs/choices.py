@@ -71,6 +71,11 @@ class EntryChannel(models.TextChoices):
     WEB = "web", pgettext_lazy("channel", "Web")
     PHONE = "phone", pgettext_lazy("channel", "Phone")
     COUNTER = "counter", pgettext_lazy("channel", "At the counter")
+    API = "api", pgettext_lazy("channel", "Another system (API)")
+
+
+# Entries staff make for a family: outside the parents' sign-up window, shown as such.
+STAFF_CHANNELS = frozenset({EntryChannel.PHONE, EntryChannel.COUNTER})
 
 
 class AttendanceStatus(models.TextChoices):

@@ -24,6 +24,7 @@ from hiroba.families.choices import MemberKind
 from hiroba.families.models import Household, Member
 from hiroba.programs import eligibility, lottery, notify, priority
 from hiroba.programs.choices import (
+    STAFF_CHANNELS,
     EntryChannel,
     EntryStatus,
     ProgramStatus,
@@ -169,7 +170,8 @@ def apply(
     collected for the draw while a lottery is pending). Staff entering on a family's behalf
     pass ``actor`` and a phone/counter ``channel``; that is shown on the roster."""
     now = now or timezone.now()
-    by_staff = channel != EntryChannel.WEB
+    # An API client books for parents (a city booking site): the parents' rules apply.
+    by_staff = channel in STAFF_CHANNELS
     if not household.is_current:
         raise ProgramError("family_not_current")
     if contact is not None and contact.household_id != household.pk:

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "hiroba.news",
     "hiroba.evaluation",
     "hiroba.portal",
+    "hiroba.api",
 ]
 
 MIDDLEWARE = [
@@ -77,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "hiroba.core.middleware.RequestContextMiddleware",
+    "hiroba.core.middleware.DeferredWorkMiddleware",
     "hiroba.core.middleware.EasyJapaneseRubyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
@@ -235,7 +237,10 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300  # seconds a sign-in counts as "recent"
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_ADAPTER = "hiroba.accounts.adapters.AccountAdapter"
-ACCOUNT_FORMS = {"login": "hiroba.accounts.forms.LoginForm"}
+ACCOUNT_FORMS = {
+    "login": "hiroba.accounts.forms.LoginForm",
+    "reset_password": "hiroba.accounts.forms.ResetPasswordForm",
+}
 # Lockout is django-axes' job (persistent, per account); allauth's own limits stay as a second net.
 ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip,10/5m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -348,7 +353,7 @@ CONTENT_SECURITY_POLICY = {
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],
-        "base-uri": [SELF],
+        "base-uri": [NONE],  # no <base> element anywhere (ASVS 3.4.3)
         "form-action": [SELF],
         "frame-ancestors": [NONE],
     },

@@ -23,6 +23,9 @@ HIROBA_FIELD_KEYS = field_keys_setting(env_secret("HIROBA_FIELD_KEYS", ""), prod
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("HIROBA_SSL_REDIRECT", True)
+# API clients are refused over plain HTTP (403), never redirected: a client that sent its token
+# in clear must notice, not carry on (ASVS 4.1.2; hiroba.api.v1.TokenAuth).
+SECURE_REDIRECT_EXEMPT = [r"^api/"]
 # Sign-up e-mails go out from `programs_tick` (every minute), not inside the request.
 HIROBA_SEND_MESSAGES_AT_ONCE = env_bool("HIROBA_SEND_MESSAGES_AT_ONCE", False)
 SECURE_HSTS_SECONDS = env_int("HIROBA_HSTS_SECONDS", 31536000, minimum=0)

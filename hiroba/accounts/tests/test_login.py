@@ -4,6 +4,7 @@
 import pyotp
 import pytest
 from allauth.account import signals as account_signals
+from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 
@@ -12,6 +13,7 @@ from hiroba.accounts.tests.factories import TEST_PASSWORD, MembershipFactory, Us
 from hiroba.core.models import AuditLog
 
 LOGIN = "/accounts/login/"
+RESET = "/accounts/password/reset/"
 
 
 @pytest.fixture
@@ -134,3 +136,47 @@ def test_many_failures_from_one_address_are_throttled_across_accounts(client, pe
     assert response.status_code == 200
     assert "ログイン失敗が連続しています" in str(response.context["form"].non_field_errors())
     assert client.get("/staff/").status_code == 302
+
+
+def test_a_password_reset_answers_alike_for_known_and_unknown_addresses(client, person):
+    known = client.post(RESET, {"email": person.email.upper()})
+    unknown = client.post(RESET, {"email": "nobody@example.jp"})
+    assert known.status_code == unknown.status_code == 302
+    assert known.url == unknown.url
+    reset, no_account = mail.outbox
+    assert reset.to == [person.email] and "/accounts/password/reset/key/" in reset.body
+    assert no_account.to == ["nobody@example.jp"] and "/reset/key/" not in no_account.body
+
+
+def test_reset_mails_are_sent_only_after_the_answer(client, person, monkeypatch):
+    """Building the reset link took longer than the unknown-account mail: a timing oracle for
+    which addresses have accounts (bench/credential_stuffing.py). The view now only answers."""
+    from hiroba.core import after_response  # noqa: PLC0415
+
+    held = []
+    monkeypatch.setattr(after_response, "run_after_response", lambda r, work: held.append(work))
+    client.post(RESET, {"email": person.email})
+    assert mail.outbox == [] and len(held) == 1
+    held[0]()
+    assert [message.to for message in mail.outbox] == [[person.email]]
+
+
+def test_signing_in_gives_a_new_session_key(client, person):
+    """A session id planted before sign-in (session fixation) is worthless after it."""
+    client.get(LOGIN)
+    client.session.save()
+    before = client.session.session_key
+    client.cookies["sessionid"] = before
+    _login(client, person.email)
+    after = client.cookies["sessionid"].value
+    assert after and after != before
+    assert client.get("/staff/").status_code == 200
+
+
+def test_signing_out_ends_the_session_on_the_server(client, person):
+    _login(client, person.email)
+    key = client.cookies["sessionid"].value
+    client.post(reverse("account_logout"))
+    from django.contrib.sessions.backends.db import SessionStore  # noqa: PLC0415
+
+    assert not SessionStore().exists(key)

@@ -43,3 +43,22 @@ def test_a_failure_is_logged_and_the_close_goes_on(caplog):
         response.close()
     assert response.closed
     assert "Work after the response failed" in caplog.text and "smtp down" in caplog.text
+
+
+def test_deferred_work_is_attached_by_the_middleware_in_order():
+    from django.test import RequestFactory  # noqa: PLC0415
+
+    from hiroba.core.after_response import defer  # noqa: PLC0415
+    from hiroba.core.middleware import DeferredWorkMiddleware  # noqa: PLC0415
+
+    done = []
+
+    def view(request):
+        defer(request, lambda: done.append("first"))
+        defer(request, lambda: done.append("second"))
+        return HttpResponse("ok")
+
+    response = DeferredWorkMiddleware(view)(RequestFactory().get("/"))
+    assert done == []
+    response.close()
+    assert done == ["first", "second"]
