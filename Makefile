@@ -35,7 +35,7 @@ SQLITE_DB := $(or $(HIROBA_SQLITE_PATH),$(or $(HIROBA_VAR_DIR),var)/hiroba.sqlit
 MESSAGES_IGNORE := .venv .tools .git var staticfiles node_modules test-results
 
 .PHONY: help install sync translations demo demo-reset serve test test-postgres test-browser \
-	lint format check messages bench
+	lint format check check-long messages bench
 
 help: ## list the commands
 	@echo "Usage: make <command> [ARGS='extra pytest arguments']"
@@ -129,6 +129,11 @@ messages: sync ## update locale/ja/LC_MESSAGES/django.po from the code (needs GN
 	@command -v xgettext >/dev/null || { \
 		echo "make messages needs GNU gettext: sudo apt-get install gettext" >&2; exit 1; }
 	$(MANAGE) makemessages -l ja --no-obsolete $(addprefix --ignore=,$(MESSAGES_IGNORE))
+
+check-long: install ## long runs: the sign-up state machine and API fuzzing (pytest --long), the full crash drill
+	env -u DATABASE_URL $(RUN) pytest --long -p no:randomly -p no:xdist \
+		hiroba/programs/tests/test_state_machine.py hiroba/api/tests/test_schemathesis.py
+	$(RUN) python bench/crash.py
 
 bench: install ## run the benchmarks in bench/ (--quick; BENCH_ARGS=--full for the real sizes)
 	$(RUN) python scripts/run_benchmarks.py $(BENCH_ARGS)

@@ -60,6 +60,28 @@ def world(db) -> World:
     return World(make_tenant("A"), make_tenant("B"))
 
 
+LONG_CHECKS = "HIROBA_LONG_CHECKS"
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--long",
+        action="store_true",
+        help="long property-based and fuzzing runs (make check-long)",
+    )
+
+
+def pytest_configure(config):
+    # An environment variable, not a fixture: Hypothesis' settings are read at import time.
+    if config.getoption("--long"):
+        os.environ[LONG_CHECKS] = "1"
+
+
+def long_checks() -> bool:
+    """True under ``pytest --long``: property tests and fuzzing run many more examples."""
+    return os.environ.get(LONG_CHECKS) == "1"
+
+
 def pytest_collection_modifyitems(config, items):
     """Skip PostgreSQL-only tests on SQLite with a visible reason."""
     if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):

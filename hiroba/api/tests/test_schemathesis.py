@@ -3,7 +3,8 @@ operation, valid and invalid, must get no server error and an answer that matche
 (status code, content type, headers, body). Runs against the WSGI application in-process, with
 a write token of a hub that has a program and a family, so many requests reach real rows.
 
-``HIROBA_SCHEMATHESIS_EXAMPLES`` sets how many examples per operation (CI's default: 30).
+Examples per operation: 30, or 500 under ``pytest --long`` (make check-long);
+``HIROBA_SCHEMATHESIS_EXAMPLES`` sets another number.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from hiroba.api import services
 from hiroba.api.choices import TokenScope
 from hiroba.families.tests.factories import family
 from hiroba.programs.tests.factories import program
+from hiroba.testing.plugin import long_checks
 
-EXAMPLES = int(os.environ.get("HIROBA_SCHEMATHESIS_EXAMPLES", "30"))
+EXAMPLES = int(os.environ.get("HIROBA_SCHEMATHESIS_EXAMPLES") or (500 if long_checks() else 30))
 
 
 @pytest.fixture(autouse=True)

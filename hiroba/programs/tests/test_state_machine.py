@@ -46,6 +46,7 @@ from hiroba.programs.choices import (
 from hiroba.programs.errors import ProgramError
 from hiroba.programs.models import Entry, Program
 from hiroba.programs.tests.factories import caregivers_and_children, program
+from hiroba.testing.plugin import long_checks
 
 pytestmark = pytest.mark.django_db
 
@@ -323,8 +324,10 @@ def test_sign_up_keeps_its_invariants_under_any_sequence_of_steps():
     run_state_machine_as_test(
         SignupMachine,
         settings=settings(
-            max_examples=30,  # ~750 steps: about 10 s here; every step runs the checker
-            stateful_step_count=25,
+            # ~750 steps: about 10 s here; every step runs the checker. pytest --long: 500
+            # sequences of 50 steps (make check-long).
+            max_examples=500 if long_checks() else 30,
+            stateful_step_count=50 if long_checks() else 25,
             deadline=None,
             database=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
