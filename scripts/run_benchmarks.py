@@ -14,6 +14,7 @@ import json
 import operator
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,7 +23,10 @@ OPS = {"<=": operator.le, ">=": operator.ge}
 
 def run(path: Path, quick: bool) -> list[str]:
     args = [sys.executable, str(path)] + (["--quick"] if quick else [])
+    started = time.monotonic()
     done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, check=False)
+    # CI has a time budget (.ci/run): each benchmark's share shows where it goes.
+    print(f"  {path.stem}: {time.monotonic() - started:.0f} s")
     if done.returncode != 0:
         return [f"{path.name}: failed (exit {done.returncode})\n{done.stderr[-2000:]}"]
     result = json.loads(done.stdout.strip().splitlines()[-1])
