@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
 
@@ -69,7 +69,7 @@ class EntryIn(Schema):
         pattern=NO_CONTROL_CHARACTERS,
         description="The family's card number at the hub (full-width digits are fine)",
     )
-    member_ids: list[int] = Field(
+    member_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(
         min_length=1, max_length=12, description="The family members taking part"
     )
     message: str = Field(

@@ -177,7 +177,9 @@ def create_entry(request, payload: EntryIn, program_id: int = _id("A program of 
     token = _writer(request)
     program = _program(token, program_id)
     card = nfkc(payload.card_number).strip().upper()
-    household = Household.objects.filter(hub_id__in=queries.hub_ids(token), card_number=card)
+    # Families are registered at the main hub, also when they use a satellite.
+    registry = token.hub.parent_id or token.hub_id
+    household = Household.objects.filter(hub_id=registry, card_number=card)
     household = household.first()
     if household is None:
         return Status(404, {"detail": _("No family with this card number at this hub.")})
@@ -246,7 +248,7 @@ def visit_statistics(request, fiscal_year: int = Path(..., ge=2000, le=2100)):
     """Monthly visit totals of the hub's rooms for a fiscal year (counts only, no person)."""
     months = (
         VisitMonth.objects.filter(
-            registry_hub_id__in=queries.hub_ids(_token(request)), fiscal_year=fiscal_year
+            hub_id__in=queries.hub_ids(_token(request)), fiscal_year=fiscal_year
         )
         .values("month")
         .order_by("month")

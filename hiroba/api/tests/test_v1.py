@@ -249,3 +249,16 @@ def test_nul_and_control_characters_are_refused_before_any_query(client, setting
 
 def test_a_token_with_a_nul_byte_is_simply_unknown(client, setting):
     assert _get(client, "/programs", "hiroba_ab\x00cdefabcdef_x").status_code == 401
+
+
+def test_a_satellites_token_signs_up_families_registered_at_the_main_hub(client, setting, world):
+    token = _token(world.a.satellite)
+    body = {"card_number": setting["household"].card_number, "member_ids": setting["members"]}
+    response = _post(client, f"/programs/{setting['satellite'].pk}/entries", token, body)
+    assert response.status_code == 201, response.content
+
+
+def test_an_out_of_range_member_id_is_refused_not_a_server_error(client, setting):
+    body = {"card_number": setting["household"].card_number, "member_ids": [2**63]}
+    response = _post(client, f"/programs/{setting['own'].pk}/entries", setting["token"], body)
+    assert response.status_code == 422

@@ -88,11 +88,13 @@ def write(
     *,
     recipients: list[x25519.Recipient],
     compress: bool,
+    workdir: Path | None = None,
 ) -> None:
     """Write the archive to ``destination`` atomically (a ``.part`` file renamed when complete
-    and flushed), readable by its owner only."""
+    and flushed), readable by its owner only. When encrypting, the plain tar is built in
+    ``workdir`` (a private temporary directory), so only ciphertext reaches the destination."""
     part = destination.with_name(destination.name + ".part")
-    plain = part.with_name(part.name + ".tar") if recipients else part
+    plain = (workdir or part.parent) / (part.name + ".tar") if recipients else part
     try:
         with _private_file(plain) as handle:
             _write_tar(handle, manifest, database, compress=compress)

@@ -66,8 +66,9 @@ def make_backup(*, alias: str, destination: Path, recipients: list) -> dict:
     if destination.exists():
         raise BackupError(f"{destination} exists already")
     destination.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    # The working copy sits beside the destination: same disk, same permissions.
-    with tempfile.TemporaryDirectory(dir=destination.parent, prefix=".hiroba-backup-") as work:
+    # The unencrypted working copy stays out of the backup folder (which is synced off the
+    # machine): a killed run must not leave plain data there.
+    with tempfile.TemporaryDirectory(prefix="hiroba-backup-") as work:
         if engine == "sqlite":
             database, facts = sqlite.snapshot(connections[alias], Path(work))
         else:
@@ -84,7 +85,12 @@ def make_backup(*, alias: str, destination: Path, recipients: list) -> dict:
             **facts,
         }
         archive.write(
-            destination, manifest, database, recipients=recipients, compress=engine == "sqlite"
+            destination,
+            manifest,
+            database,
+            recipients=recipients,
+            compress=engine == "sqlite",
+            workdir=Path(work),
         )
     # Recorded after the snapshot, so the backup never holds its own audit row.
     with transaction.atomic(using=alias):

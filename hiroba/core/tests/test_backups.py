@@ -311,3 +311,22 @@ def test_an_existing_file_is_never_overwritten(records, tmp_path):
     with pytest.raises(CommandError, match="exists already"):
         _backup(backup, "--no-encryption")
     assert backup.read_bytes() == b"an older backup"
+
+
+def test_an_encrypted_backup_leaves_no_plain_data_in_the_backup_folder(
+    records, tmp_path, monkeypatch
+):
+    """A run killed while encrypting must not leave the unencrypted copy where backups are synced
+    off the machine: the plain database and tar are built in a private temporary directory."""
+    _text, recipient = archive.new_identity_file()
+    folder = tmp_path / "backups"
+    seen = []
+    real_encrypt = archive.pyrage.encrypt_io
+
+    def encrypt_io(source, target, recipients):
+        seen.extend(sorted(p.name for p in folder.rglob("*")))
+        return real_encrypt(source, target, recipients)
+
+    monkeypatch.setattr(archive.pyrage, "encrypt_io", encrypt_io)
+    _backup(folder / "b.tar.gz.age", "--recipient", recipient)
+    assert seen == ["b.tar.gz.age.part"]  # only the encrypted file being written
