@@ -37,6 +37,7 @@ from hiroba.api.schemas import (
 from hiroba.core.idempotency import idempotent
 from hiroba.directory import queries as directory_queries
 from hiroba.families.models import Household
+from hiroba.families.queries import registry_hub_id
 from hiroba.lib.kana import nfkc
 from hiroba.programs import queries as program_queries
 from hiroba.programs import signup
@@ -126,10 +127,6 @@ def _program_out(program: Program, now) -> dict:
     }
 
 
-def _visible_programs(token: ApiToken):
-    return program_queries.public_programs(hub_ids=queries.hub_ids(token))
-
-
 @api.get("/programs", response={200: ProgramPage, **READ_ERRORS}, tags=["programs"])
 def list_programs(
     request,
@@ -138,7 +135,7 @@ def list_programs(
     offset: int = Query(0, ge=0, le=100_000),
 ):
     """Published programs of the hub that have not ended, soonest first."""
-    programs = _visible_programs(_token(request))
+    programs = program_queries.public_programs(hub_ids=queries.hub_ids(_token(request)))
     if category:
         programs = programs.filter(category=category)
     now = timezone.now()
@@ -178,9 +175,8 @@ def create_entry(request, payload: EntryIn, program_id: int = _id("A program of 
     program = _program(token, program_id)
     card = nfkc(payload.card_number).strip().upper()
     # Families are registered at the main hub, also when they use a satellite.
-    registry = token.hub.parent_id or token.hub_id
-    household = Household.objects.filter(hub_id=registry, card_number=card)
-    household = household.first()
+    registry = registry_hub_id(token.hub)
+    household = Household.objects.filter(hub_id=registry, card_number=card).first()
     if household is None:
         return Status(404, {"detail": _("No family with this card number at this hub.")})
     wanted = set(payload.member_ids)

@@ -96,10 +96,10 @@ def write(
     part = destination.with_name(destination.name + ".part")
     plain = (workdir or part.parent) / (part.name + ".tar") if recipients else part
     try:
-        with _private_file(plain) as handle:
+        with private_file(plain) as handle:
             _write_tar(handle, manifest, database, compress=compress)
         if recipients:
-            with plain.open("rb") as source, _private_file(part) as target:
+            with plain.open("rb") as source, private_file(part) as target:
                 pyrage.encrypt_io(source, target, recipients)
             plain.unlink()
         with part.open("rb") as handle:
@@ -124,7 +124,8 @@ def _write_tar(handle, manifest: dict, database: Path, *, compress: bool) -> Non
             archive.addfile(info, content)
 
 
-def _private_file(path: Path):
+def private_file(path: Path):
+    """A new file for writing bytes, readable by its owner only; FileExistsError if present."""
     return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb")
 
 
@@ -204,5 +205,5 @@ def _member(archive: tarfile.TarFile, name: str) -> tarfile.TarInfo:
 
 def _extract(archive: tarfile.TarFile, name: str, target: Path) -> None:
     source = archive.extractfile(_member(archive, name))
-    with _private_file(target) as handle:
+    with private_file(target) as handle:
         shutil.copyfileobj(source, handle, CHUNK)

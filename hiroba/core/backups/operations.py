@@ -9,6 +9,7 @@ is counted and hashed again and compared with the manifest.
 from __future__ import annotations
 
 import tempfile
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -157,10 +158,10 @@ def restore_backup(
             connections[target.alias].close()
         if target.engine == "sqlite":
             after = _restore_sqlite(database, manifest, target, replace=replace)
-            problems = fingerprint.differences(manifest["tables"], after)
         else:
             after = _restore_postgres(database, manifest, target, replace=replace)
-            problems = fingerprint.differences(manifest["tables"], after)
+        problems = fingerprint.differences(manifest["tables"], after)
+        if target.engine == "postgresql":
             problems += postgres.sequences_behind(target.postgres_params)
     if problems:
         raise BackupError(
@@ -183,18 +184,15 @@ def restore_backup(
 
 def _restore_sqlite(database: Path, manifest: dict, target: Target, *, replace: bool) -> dict:
     created = not target.sqlite_uri and not Path(target.sqlite_path).exists()
-    connection = sqlite.open_target(target.sqlite_path, uri=target.sqlite_uri)
     try:
-        if sqlite.table_names(connection) and not replace:
-            raise BackupError(_not_empty(target))
-        return sqlite.restore(database, manifest, connection)
+        with closing(sqlite.open_target(target.sqlite_path, uri=target.sqlite_uri)) as connection:
+            if sqlite.table_names(connection) and not replace:
+                raise BackupError(_not_empty(target))
+            return sqlite.restore(database, manifest, connection)
     except BackupError:
-        if created:
-            connection.close()
+        if created:  # do not leave an empty file where none was
             Path(target.sqlite_path).unlink(missing_ok=True)
         raise
-    finally:
-        connection.close()
 
 
 def _restore_postgres(database: Path, manifest: dict, target: Target, *, replace: bool) -> dict:

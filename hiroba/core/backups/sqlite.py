@@ -40,11 +40,10 @@ def check_integrity(database: sqlite3.Connection) -> None:
 
 
 def tables(database: sqlite3.Connection) -> fingerprint.Fingerprint:
-    names = database.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
     return {
         # The name comes from sqlite_master and is quoted as an identifier.
         name: fingerprint.summarise(database.execute(f"SELECT * FROM {_quote(name)}"))  # noqa: S608
-        for (name,) in names.fetchall()
+        for name in sorted(table_names(database))
     }
 
 

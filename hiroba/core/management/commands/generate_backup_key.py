@@ -6,7 +6,6 @@ recipient it prints goes into HIROBA_BACKUP_RECIPIENTS on the server.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -23,13 +22,12 @@ class Command(BaseCommand):
     def handle(self, *args, identity_file, **options):
         text, recipient = archive.new_identity_file()
         try:
-            descriptor = os.open(identity_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with archive.private_file(identity_file) as handle:
+                handle.write(text.encode("ascii"))
         except FileExistsError:
             raise CommandError(f"{identity_file} exists already; not overwritten") from None
         except OSError as error:
             raise CommandError(f"cannot write {identity_file}: {error}") from None
-        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-            handle.write(text)
         self.stderr.write(
             f"Wrote {identity_file}. Keep it off the server: it opens every backup. "
             "Put this line in the server's environment:"
